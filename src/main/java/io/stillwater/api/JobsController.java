@@ -1,0 +1,198 @@
+package io.stillwater.api;
+
+import io.stillwater.config.StillwaterProperties;
+import io.stillwater.job.Job;
+import io.stillwater.job.JobIntake;
+import io.stillwater.job.JobRequest;
+import io.stillwater.job.JobSpec;
+import io.stillwater.job.JobSpecs;
+import io.stillwater.job.JobStatus;
+import io.stillwater.job.JobStore;
+import io.stillwater.job.Priority;
+import io.stillwater.job.Submission;
+import io.stillwater.storage.DownloadLinks;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.List;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/** {@code /api/v1/jobs}: submit an image, read a job, list jobs, cancel a job. */
+@RestController
+@RequestMapping("/api/v1/jobs")
+public class JobsController {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    private final JobSpecs specs;
+    private final JobIntake intake;
+    private final JobStore store;
+    private final DownloadLinks links;
+    private final StillwaterProperties properties;
+
+    public JobsController(JobSpecs specs, JobIntake intake, JobStore store, DownloadLinks links,
+            StillwaterProperties properties) {
+        this.specs = specs;
+        this.intake = intake;
+        this.store = store;
+        this.links = links;
+        this.properties = properties;
+    }
+
+    /** A multipart upload: the file part {@code image} and an optional JSON part {@code spec}. */
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    public ResponseEntity<JobView> submitMultipart(
+            @RequestPart(name = "image", required = false) MultipartFile image,
+            @RequestParam(name = "spec", required = false) String spec,
+            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) throws IOException {
+        JobRequest request = specs.normalise(specs.parse(spec));
+        if (image == null || image.isEmpty()) {
+            throw ApiException.badRequest("image", "the multipart part 'image' with the image file is missing or empty");
+        }
+        checkSize(image.getSize());
+        return submit(readBounded(image.getInputStream()), image.getOriginalFilename(), request, idempotencyKey);
+    }
+
+    /** A raw image body; the spec comes from the query. */
+    @PostMapping(consumes = "image/*")
+    public ResponseEntity<JobView> submitRaw(
+            HttpServletRequest http,
+            @RequestParam(required = false) String preset,
+            @RequestParam(required = false) String priority,
+            @RequestParam(required = false) String callbackUrl,
+            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) throws IOException {
+        JobRequest request = specs.normalise(new JobSpec(priority, preset, null, callbackUrl, null));
+        if (http.getContentLengthLong() > 0) {
+            checkSize(http.getContentLengthLong());
+        }
+        byte[] data = readBounded(http.getInputStream());
+        if (data.length == 0) {
+            throw ApiException.badRequest("image", "the request body is empty");
+        }
+        return submit(data, null, request, idempotencyKey);
+    }
+
+    @GetMapping("/{id}")
+    public JobView get(@PathVariable String id) {
+        return store.find(id).map(this::view).orElseThrow(() -> ApiException.notFound("job " + id));
+    }
+
+    /** One page of jobs, newest first, and the cursor of the next page. */
+    public record JobPage(List<JobView> items, String nextCursor) {}
+
+    @GetMapping
+    public JobPage list(
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String priority,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        JobStatus statusFilter = status == null ? null : JobStatus.byId(status)
+                .orElseThrow(() -> ApiException.badRequest("status", "unknown status '%s'".formatted(status)));
+        Priority priorityFilter = priority == null ? null : Priority.byId(priority)
+                .orElseThrow(() -> ApiException.badRequest("priority", "unknown priority '%s'".formatted(priority)));
+        int max = properties.jobs().listLimit();
+        int size = limit == null ? Math.min(20, max) : limit;
+        if (size < 1 || size > max) {
+            throw ApiException.badRequest("limit", "must be between 1 and %d".formatted(max));
+        }
+        OffsetDateTime beforeCreated = null;
+        String beforeId = null;
+        if (cursor != null) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+                beforeCreated = OffsetDateTime.parse(parts[0]);
+                beforeId = parts[1];
+            } catch (RuntimeException e) {
+                throw ApiException.badRequest("cursor", "not a cursor this API gave out");
+            }
+        }
+        List<Job> jobs = store.list(statusFilter, priorityFilter, size, beforeCreated, beforeId);
+        String next = null;
+        if (jobs.size() == size) {
+            Job last = jobs.get(jobs.size() - 1);
+            next = Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+        }
+        return new JobPage(jobs.stream().map(this::view).toList(), next);
+    }
+
+    /** Cancels a job no worker has started yet; {@code 409} once one has. */
+    @DeleteMapping("/{id}")
+    public JobView cancel(@PathVariable String id) {
+        return switch (store.cancel(id)) {
+            case CANCELLED -> get(id);
+            case NOT_FOUND -> throw ApiException.notFound("job " + id);
+            case TOO_LATE -> throw new ApiException(HttpStatus.CONFLICT, "not-cancellable",
+                    "job %s has already started or ended".formatted(id), null, null);
+        };
+    }
+
+    private ResponseEntity<JobView> submit(byte[] data, String filename, JobRequest request, String idempotencyKey) {
+        if (idempotencyKey != null) {
+            if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
+                throw ApiException.badRequest(IDEMPOTENCY_KEY, "must be 1 to 255 characters");
+            }
+            var existing = store.findByIdempotencyKey(idempotencyKey);
+            if (existing.isPresent()) {
+                return replay(existing.get(), data);
+            }
+        }
+        Job job;
+        try {
+            job = intake.submit(Submission.of(data, filename, request, idempotencyKey));
+        } catch (DuplicateKeyException raced) {
+            return replay(store.findByIdempotencyKey(idempotencyKey).orElseThrow(), data);
+        }
+        return accepted(job).body(view(job));
+    }
+
+    private ResponseEntity<JobView> replay(Job job, byte[] data) {
+        if (!job.source().sha256().equals(Submission.sha256(data))) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused",
+                    "this Idempotency-Key was used for a different image", IDEMPOTENCY_KEY, null);
+        }
+        return accepted(job).header("Idempotent-Replayed", "true").body(view(job));
+    }
+
+    private JobView view(Job job) {
+        return JobView.of(job, links);
+    }
+
+    private static ResponseEntity.BodyBuilder accepted(Job job) {
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id()));
+    }
+
+    private void checkSize(long size) {
+        long max = properties.limits().maxBytes().toBytes();
+        if (size > max) {
+            throw ApiException.tooLarge(max);
+        }
+    }
+
+    /** Reads at most the byte limit, whatever the client declared, and refuses anything beyond it. */
+    private byte[] readBounded(InputStream input) throws IOException {
+        long max = properties.limits().maxBytes().toBytes();
+        try (input) {
+            byte[] data = input.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            checkSize(data.length);
+            return data;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.stillwater.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything under {@code stillwater.*}. Defaults live in {@code application.yaml}, where each key is
+ * documented; the README's configuration table lists them.
+ *
+ * @param dataDir where the embedded parts keep their state (journal, objects, database)
+ * @param limits what intake accepts before any pixel is decoded
+ * @param storage the S3 object store for originals and renditions
+ * @param jobs defaults applied to a job's spec
+ * @param broker redelivery settings of the embedded broker
+ * @param processing the workers
+ * @param presets named output lists a job selects with {@code preset}
+ */
+@Validated
+@ConfigurationProperties("stillwater")
+public record StillwaterProperties(
+        @NotNull Path dataDir,
+        @Valid @NotNull Limits limits,
+        @Valid @NotNull Storage storage,
+        @Valid @NotNull Jobs jobs,
+        @Valid @NotNull Broker broker,
+        @Valid @NotNull Processing processing,
+        @NotEmpty Map<String, @NotEmpty List<@Valid PresetOutput>> presets) {
+
+    /**
+     * @param maxBytes largest accepted source, in bytes
+     * @param maxPixels largest accepted source, width × height
+     * @param maxOutputDimension largest width or height an output may ask for
+     * @param maxOutputs most outputs one job may ask for
+     */
+    public record Limits(
+            @NotNull DataSize maxBytes, @Positive long maxPixels, @Positive int maxOutputDimension, @Positive int maxOutputs) {}
+
+    /**
+     * @param bucket bucket for originals and renditions; created at start-up when missing
+     * @param endpoint S3 endpoint; empty means AWS's own for the region (ignored when embedded)
+     * @param publicEndpoint endpoint that presigned URLs name, when clients reach the store by another address
+     * @param region signing region
+     * @param accessKey access key; empty means the AWS default credentials chain (generated when embedded)
+     * @param secretKey secret key, from the environment
+     * @param presignTtl how long a presigned download URL stays valid
+     * @param embedded the S3-protocol server started with the service
+     */
+    public record Storage(
+            @NotBlank String bucket,
+            String endpoint,
+            String publicEndpoint,
+            @NotBlank String region,
+            String accessKey,
+            String secretKey,
+            @NotNull Duration presignTtl,
+            @Valid @NotNull Embedded embedded) {
+
+        /**
+         * @param enabled start S3Proxy inside the service, files under {@code data-dir/objects}
+         * @param host address it binds to
+         * @param port port it listens on; 0 picks a free one
+         */
+        public record Embedded(boolean enabled, @NotBlank String host, @Min(0) int port) {}
+    }
+
+    /**
+     * @param defaultPreset preset used when a job names neither {@code preset} nor {@code outputs}
+     * @param queue the Artemis queue jobs wait on
+     * @param listLimit page size cap for {@code GET /api/v1/jobs}
+     */
+    /**
+     * Redelivery of a rolled-back message by the embedded broker (the standalone broker takes the same
+     * values from {@code artemis-config/broker.xml}).
+     *
+     * @param redeliveryDelay wait before the first redelivery
+     * @param redeliveryMultiplier growth of the wait per attempt
+     * @param maxRedeliveryDelay longest wait
+     * @param maxDeliveryAttempts deliveries before the message moves to {@code DLQ}
+     */
+    public record Broker(
+            @NotNull Duration redeliveryDelay,
+            @Min(1) double redeliveryMultiplier,
+            @NotNull Duration maxRedeliveryDelay,
+            @Positive int maxDeliveryAttempts) {}
+
+    /**
+     * @param concurrency concurrent consumers of the job queue in this instance
+     * @param autoStartup whether the processing route starts with the service (jobs wait in the queue if not)
+     */
+    public record Processing(@Positive int concurrency, boolean autoStartup) {}
+
+    /**
+     * One output of a preset, written as in a job's spec. Operations are maps of their JSON fields
+     * (such as {@code op: resize}, {@code width: 256}) and are read and validated like a client's.
+     */
+    public record PresetOutput(
+            @NotBlank String name, List<Map<String, String>> ops, String format, Integer quality) {}
+
+    public record Jobs(@NotBlank String defaultPreset, @NotBlank String queue, @Positive int listLimit) {}
+}

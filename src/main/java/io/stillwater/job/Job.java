@@ -1,0 +1,61 @@
+package io.stillwater.job;
+
+import io.stillwater.image.OutputSpec;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job as the job store holds it.
+ *
+ * @param id the job id
+ * @param status where it is now
+ * @param priority how urgent it is
+ * @param source what the image came from, and what its header said
+ * @param outputsSpec the normalised outputs to render
+ * @param callbackUrl where to report the end, if anywhere
+ * @param metadata client strings, echoed back
+ * @param createdAt when it was accepted
+ * @param updatedAt when its status last changed
+ * @param attempts how many times a worker has started it
+ * @param outputs the renditions made, once it succeeded
+ * @param error why it failed, or why the last attempt failed while it waits for another
+ * @param history its status changes, oldest first
+ */
+public record Job(
+        String id,
+        JobStatus status,
+        Priority priority,
+        Source source,
+        List<OutputSpec> outputsSpec,
+        String callbackUrl,
+        Map<String, String> metadata,
+        OffsetDateTime createdAt,
+        OffsetDateTime updatedAt,
+        int attempts,
+        List<Output> outputs,
+        Error error,
+        List<Event> history) {
+
+    /**
+     * @param kind {@code upload}, {@code url}, {@code camera} or {@code batch}
+     * @param originalKey object key of the stored original
+     * @param format the format judged from the bytes
+     * @param width stored width from the header
+     * @param height stored height from the header
+     * @param bytes size of the original
+     * @param sha256 hex digest of the original
+     * @param filename the client's file name, shown only
+     */
+    public record Source(
+            String kind, String originalKey, String format, int width, int height, long bytes, String sha256, String filename) {}
+
+    /** A stored rendition. */
+    public record Output(String name, String format, int width, int height, long bytes, String key) {}
+
+    /** A machine-readable code and a sentence for people. */
+    public record Error(String code, String message) {}
+
+    /** One status change. */
+    public record Event(JobStatus status, OffsetDateTime at, String detail) {}
+}

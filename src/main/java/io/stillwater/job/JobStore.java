@@ -1,0 +1,266 @@
+package io.stillwater.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stillwater.image.OutputSpec;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The job store: every status change is a guarded update (it only applies from the states it may
+ * come from) and is written to the job's history in the same transaction. Plain SQL that runs on H2
+ * and PostgreSQL.
+ */
+@Component("jobStore")
+public class JobStore {
+
+    private static final TypeReference<List<OutputSpec>> OUTPUTS = new TypeReference<>() {};
+    private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper mapper;
+
+    public JobStore(JdbcClient jdbc, ObjectMapper mapper) {
+        this.jdbc = jdbc;
+        this.mapper = mapper;
+    }
+
+    /** Records an accepted submission as a queued job. */
+    @Transactional
+    public Job create(Submission submission) {
+        OffsetDateTime now = now();
+        Job.Source source = submission.source();
+        JobRequest request = submission.request();
+        jdbc.sql("""
+                INSERT INTO jobs (id, status, priority, source_kind, original_key, source_format, source_width,
+                    source_height, source_bytes, source_sha256, source_filename, outputs_spec, callback_url, metadata,
+                    idempotency_key, attempts, created_at, updated_at)
+                VALUES (:id, :status, :priority, :kind, :key, :format, :width, :height, :bytes, :sha256, :filename,
+                    :spec, :callback, :metadata, :idempotencyKey, 0, :now, :now)
+                """)
+                .param("id", submission.jobId())
+                .param("status", JobStatus.QUEUED.id())
+                .param("priority", request.priority().id())
+                .param("kind", source.kind())
+                .param("key", source.originalKey())
+                .param("format", source.format())
+                .param("width", source.width())
+                .param("height", source.height())
+                .param("bytes", source.bytes())
+                .param("sha256", source.sha256())
+                .param("filename", source.filename())
+                .param("spec", json(request.outputs()))
+                .param("callback", request.callbackUrl())
+                .param("metadata", json(request.metadata()))
+                .param("idempotencyKey", submission.idempotencyKey())
+                .param("now", now)
+                .update();
+        event(submission.jobId(), JobStatus.QUEUED, now, null);
+        return find(submission.jobId()).orElseThrow();
+    }
+
+    /** Removes a job whose message could not be queued, so no accepted job is left without one. */
+    @Transactional
+    public void withdraw(String id) {
+        jdbc.sql("DELETE FROM jobs WHERE id = :id AND status = 'queued'").param("id", id).update();
+    }
+
+    public Optional<Job> find(String id) {
+        return jdbc.sql("SELECT * FROM jobs WHERE id = :id").param("id", id).query(this::job).optional();
+    }
+
+    public Optional<Job> findByIdempotencyKey(String key) {
+        return jdbc.sql("SELECT * FROM jobs WHERE idempotency_key = :key").param("key", key).query(this::job).optional();
+    }
+
+    /**
+     * Newest first. The cursor is the {@code (createdAt, id)} of the last job of the previous page.
+     */
+    public List<Job> list(JobStatus status, Priority priority, int limit, OffsetDateTime beforeCreated, String beforeId) {
+        return jdbc.sql("""
+                SELECT * FROM jobs
+                WHERE (CAST(:status AS VARCHAR(20)) IS NULL OR status = :status)
+                  AND (CAST(:priority AS VARCHAR(20)) IS NULL OR priority = :priority)
+                  AND (CAST(:before AS TIMESTAMP WITH TIME ZONE) IS NULL
+                       OR created_at < :before OR (created_at = :before AND id < :beforeId))
+                ORDER BY created_at DESC, id DESC
+                LIMIT :limit
+                """)
+                .param("status", status == null ? null : status.id())
+                .param("priority", priority == null ? null : priority.id())
+                .param("before", beforeCreated)
+                .param("beforeId", beforeId)
+                .param("limit", limit)
+                .query(this::job)
+                .list();
+    }
+
+    /**
+     * Marks a job as being worked on, on delivery {@code attempt} of its message.
+     *
+     * @return the job, or {@code null} when it is unknown, cancelled or already ended: the message is
+     *     then a duplicate or stale and is acknowledged without work
+     */
+    @Transactional
+    public Job start(String id, int attempt) {
+        OffsetDateTime now = now();
+        int updated = jdbc.sql("""
+                UPDATE jobs SET status = 'processing', attempts = :attempt, updated_at = :now
+                WHERE id = :id AND status IN ('queued', 'processing')
+                """)
+                .param("attempt", attempt).param("now", now).param("id", id)
+                .update();
+        if (updated == 0) {
+            return null;
+        }
+        event(id, JobStatus.PROCESSING, now, "attempt " + attempt);
+        return find(id).orElseThrow();
+    }
+
+    /** Records the renditions and ends the job {@code succeeded}. */
+    @Transactional
+    public void succeed(String id, List<Job.Output> outputs) {
+        OffsetDateTime now = now();
+        int updated = jdbc.sql("""
+                UPDATE jobs SET status = 'succeeded', error_code = NULL, error_message = NULL, updated_at = :now
+                WHERE id = :id AND status = 'processing'
+                """)
+                .param("now", now).param("id", id)
+                .update();
+        if (updated == 0) {
+            return;
+        }
+        jdbc.sql("DELETE FROM job_outputs WHERE job_id = :id").param("id", id).update();
+        for (Job.Output output : outputs) {
+            jdbc.sql("""
+                    INSERT INTO job_outputs (job_id, name, format, width, height, bytes, object_key)
+                    VALUES (:id, :name, :format, :width, :height, :bytes, :key)
+                    """)
+                    .param("id", id)
+                    .param("name", output.name())
+                    .param("format", output.format())
+                    .param("width", output.width())
+                    .param("height", output.height())
+                    .param("bytes", output.bytes())
+                    .param("key", output.key())
+                    .update();
+        }
+        event(id, JobStatus.SUCCEEDED, now, null);
+    }
+
+    /** Ends a job {@code failed}: a permanent problem that no retry can mend. */
+    @Transactional
+    public void fail(String id, String code, String message) {
+        OffsetDateTime now = now();
+        int updated = jdbc.sql("""
+                UPDATE jobs SET status = 'failed', error_code = :code, error_message = :message, updated_at = :now
+                WHERE id = :id AND status IN ('queued', 'processing')
+                """)
+                .param("code", code).param("message", truncate(message)).param("now", now).param("id", id)
+                .update();
+        if (updated > 0) {
+            event(id, JobStatus.FAILED, now, code + ": " + message);
+        }
+    }
+
+    /** Puts a job back in the queue after a transient failure; its message will be delivered again. */
+    @Transactional
+    public void retryLater(String id, String code, String message) {
+        OffsetDateTime now = now();
+        int updated = jdbc.sql("""
+                UPDATE jobs SET status = 'queued', error_code = :code, error_message = :message, updated_at = :now
+                WHERE id = :id AND status = 'processing'
+                """)
+                .param("code", code).param("message", truncate(message)).param("now", now).param("id", id)
+                .update();
+        if (updated > 0) {
+            event(id, JobStatus.QUEUED, now, "retry after " + code + ": " + message);
+        }
+    }
+
+    /** What a cancellation did. */
+    public enum CancelOutcome { CANCELLED, TOO_LATE, NOT_FOUND }
+
+    /** Cancels a job that no worker has started. */
+    @Transactional
+    public CancelOutcome cancel(String id) {
+        OffsetDateTime now = now();
+        int updated = jdbc.sql("""
+                UPDATE jobs SET status = 'cancelled', updated_at = :now WHERE id = :id AND status = 'queued'
+                """)
+                .param("now", now).param("id", id)
+                .update();
+        if (updated > 0) {
+            event(id, JobStatus.CANCELLED, now, null);
+            return CancelOutcome.CANCELLED;
+        }
+        return find(id).isPresent() ? CancelOutcome.TOO_LATE : CancelOutcome.NOT_FOUND;
+    }
+
+    private void event(String id, JobStatus status, OffsetDateTime at, String detail) {
+        jdbc.sql("INSERT INTO job_events (job_id, status, at, detail) VALUES (:id, :status, :at, :detail)")
+                .param("id", id).param("status", status.id()).param("at", at).param("detail", truncate(detail))
+                .update();
+    }
+
+    private Job job(ResultSet rs, int row) throws SQLException {
+        String id = rs.getString("id");
+        String errorCode = rs.getString("error_code");
+        return new Job(
+                id,
+                JobStatus.byId(rs.getString("status")).orElseThrow(),
+                Priority.byId(rs.getString("priority")).orElseThrow(),
+                new Job.Source(rs.getString("source_kind"), rs.getString("original_key"), rs.getString("source_format"),
+                        rs.getInt("source_width"), rs.getInt("source_height"), rs.getLong("source_bytes"),
+                        rs.getString("source_sha256"), rs.getString("source_filename")),
+                read(rs.getString("outputs_spec"), OUTPUTS),
+                rs.getString("callback_url"),
+                read(rs.getString("metadata"), STRINGS),
+                rs.getObject("created_at", OffsetDateTime.class),
+                rs.getObject("updated_at", OffsetDateTime.class),
+                rs.getInt("attempts"),
+                jdbc.sql("SELECT * FROM job_outputs WHERE job_id = :id ORDER BY name").param("id", id)
+                        .query((o, n) -> new Job.Output(o.getString("name"), o.getString("format"), o.getInt("width"),
+                                o.getInt("height"), o.getLong("bytes"), o.getString("object_key")))
+                        .list(),
+                errorCode == null ? null : new Job.Error(errorCode, rs.getString("error_message")),
+                jdbc.sql("SELECT status, at, detail FROM job_events WHERE job_id = :id ORDER BY id").param("id", id)
+                        .query((e, n) -> new Job.Event(JobStatus.byId(e.getString("status")).orElseThrow(),
+                                e.getObject("at", OffsetDateTime.class), e.getString("detail")))
+                        .list());
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> T read(String json, TypeReference<T> type) {
+        try {
+            return mapper.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON cannot be read", e);
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= 2000 ? text : text.substring(0, 2000) + "…";
+    }
+}

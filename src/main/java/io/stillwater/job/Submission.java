@@ -1,0 +1,55 @@
+package io.stillwater.job;
+
+import io.stillwater.image.ImageInfo;
+import io.stillwater.storage.ObjectKeys;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * An image on its way through intake: the bytes, the validated request, and once checked, what the
+ * header said.
+ *
+ * @param jobId the id the job will have
+ * @param data the image bytes, already within the byte limit
+ * @param filename the client's file name, shown only and never trusted
+ * @param request the normalised spec
+ * @param idempotencyKey the client's {@code Idempotency-Key}, if sent
+ * @param info the header, once inspected
+ */
+public record Submission(
+        String jobId, byte[] data, String filename, JobRequest request, String idempotencyKey, ImageInfo info) {
+
+    public static Submission of(byte[] data, String filename, JobRequest request, String idempotencyKey) {
+        return new Submission(UUID.randomUUID().toString(), data, filename, request, idempotencyKey, null);
+    }
+
+    public Submission withInfo(ImageInfo inspected) {
+        return new Submission(jobId, data, filename, request, idempotencyKey, inspected);
+    }
+
+    public String originalKey() {
+        return ObjectKeys.original(jobId, info.format());
+    }
+
+    public String mediaType() {
+        return info.format().mediaType();
+    }
+
+    public int jmsPriority() {
+        return request.priority().jmsPriority();
+    }
+
+    Job.Source source() {
+        return new Job.Source("upload", originalKey(), info.format().id(), info.width(), info.height(), data.length,
+                sha256(data), filename);
+    }
+
+    /** Hex SHA-256 of the image bytes. */
+    public static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
