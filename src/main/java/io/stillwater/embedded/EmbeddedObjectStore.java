@@ -3,10 +3,9 @@ package io.stillwater.embedded;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
-import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +33,8 @@ public final class EmbeddedObjectStore implements AutoCloseable {
     public static EmbeddedObjectStore start(String host, int port, Path directory, String accessKey, String secretKey)
             throws Exception {
         Files.createDirectories(directory);
-        Properties properties = new Properties();
-        properties.setProperty("s3proxy.filesystem.basedir", directory.toAbsolutePath().toString());
         S3Proxy server = S3Proxy.builder()
-                .blobStore(BlobStores.create("filesystem-nio2", properties))
+                .blobStore(new FilesystemNio2BlobStore(directory.toAbsolutePath().toString()))
                 .endpoint(URI.create("http://%s:%d".formatted(host, port)))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .build();

@@ -13,6 +13,7 @@ import com.drew.metadata.png.PngDirectory;
 import com.drew.metadata.webp.WebpDirectory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * Reads format, dimensions and EXIF orientation from an image's header and metadata segments,
@@ -32,13 +33,22 @@ public final class ImageInspector {
         try {
             metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(data), data.length, fileType(format));
         } catch (ImageProcessingException | IOException | RuntimeException e) {
+            if (format == ImageFormat.PNG && data.length >= 24) {
+                // A PNG's size is in IHDR, the first chunk; damage further on is the decoder's to find.
+                ByteBuffer ihdr = ByteBuffer.wrap(data, 16, 8);
+                return checked(new ImageInfo(format, ihdr.getInt(), ihdr.getInt(), 1));
+            }
             throw ImageException.unsupported("the %s header cannot be read: %s".formatted(format.id(), e.getMessage()));
         }
         int[] size = dimensions(format, metadata);
-        if (size[0] <= 0 || size[1] <= 0) {
-            throw ImageException.unsupported("the %s header gives no usable dimensions".formatted(format.id()));
+        return checked(new ImageInfo(format, size[0], size[1], orientation(metadata)));
+    }
+
+    private static ImageInfo checked(ImageInfo info) {
+        if (info.width() <= 0 || info.height() <= 0) {
+            throw ImageException.unsupported("the %s header gives no usable dimensions".formatted(info.format().id()));
         }
-        return new ImageInfo(format, size[0], size[1], orientation(metadata));
+        return info;
     }
 
     private static int[] dimensions(ImageFormat format, Metadata metadata) {
