@@ -1,0 +1,115 @@
+package io.stillwater;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.RestClient;
+
+/** The service's HTTP API as a client sees it: real HTTP on the service's port, JSON answers as trees. */
+public final class ServiceClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RestClient rest;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public ServiceClient(int port) {
+        this.rest = RestClient.builder()
+                .baseUrl("http://localhost:" + port)
+                .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {})
+                .build();
+    }
+
+    /** What came back: status, headers and the body as JSON. */
+    public record Answer(int status, HttpHeaders headers, JsonNode body) {
+        public String location() {
+            return headers.getFirst(HttpHeaders.LOCATION);
+        }
+
+        public MediaType contentType() {
+            return headers.getContentType();
+        }
+    }
+
+    public Answer upload(byte[] image, String filename, String contentType, String spec) {
+        return upload(image, filename, contentType, spec, null);
+    }
+
+    public Answer upload(byte[] image, String filename, String contentType, String spec, String idempotencyKey) {
+        MultiValueMap<String, Object> parts = new LinkedMultiValueMap<>();
+        HttpHeaders partHeaders = new HttpHeaders();
+        partHeaders.setContentType(MediaType.parseMediaType(contentType));
+        parts.add("image", new org.springframework.http.HttpEntity<>(new ByteArrayResource(image) {
+            @Override
+            public String getFilename() {
+                return filename;
+            }
+        }, partHeaders));
+        if (spec != null) {
+            parts.add("spec", spec);
+        }
+        return answer(rest.post().uri("/api/v1/jobs")
+                .contentType(MediaType.MULTIPART_FORM_DATA)
+                .headers(h -> {
+                    if (idempotencyKey != null) {
+                        h.set("Idempotency-Key", idempotencyKey);
+                    }
+                })
+                .body(parts)
+                .retrieve()
+                .toEntity(String.class));
+    }
+
+    public Answer uploadRaw(byte[] image, String contentType, String query) {
+        return answer(rest.post().uri("/api/v1/jobs" + (query == null ? "" : "?" + query))
+                .contentType(MediaType.parseMediaType(contentType))
+                .body(image)
+                .retrieve()
+                .toEntity(String.class));
+    }
+
+    public Answer get(String path) {
+        return answer(rest.get().uri(path).retrieve().toEntity(String.class));
+    }
+
+    public Answer delete(String path) {
+        return answer(rest.delete().uri(path).retrieve().toEntity(String.class));
+    }
+
+    public JsonNode job(String id) {
+        return get("/api/v1/jobs/" + id).body();
+    }
+
+    /** Downloads a URL with a plain HTTP GET, as {@code curl} would: no credentials, no SDK. */
+    public HttpResponse<byte[]> download(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Answer answer(ResponseEntity<String> entity) {
+        try {
+            JsonNode body = entity.getBody() == null ? JSON.nullNode() : JSON.readTree(entity.getBody());
+            return new Answer(entity.getStatusCode().value(), entity.getHeaders(), body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
