@@ -31,6 +31,12 @@ public record Submission(
         return ObjectKeys.original(jobId, info.format());
     }
 
+    /** The image's size in bytes; routes use this rather than {@code data().length}, which Camel's
+     * simple language would resolve by converting the whole array element by element. */
+    public int size() {
+        return data.length;
+    }
+
     public String mediaType() {
         return info.format().mediaType();
     }
