@@ -25,7 +25,7 @@ CREATE TABLE jobs (
 );
 
 CREATE INDEX ix_jobs_created ON jobs (created_at DESC, id DESC);
-CREATE INDEX ix_jobs_status ON jobs (status, created_at DESC);
+CREATE INDEX ix_jobs_status ON jobs (status, created_at DESC, id DESC);
 
 CREATE TABLE job_outputs (
     job_id      VARCHAR(36)  NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,

@@ -61,7 +61,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> unavailable(IntakeUnavailableException e) {
         log.warn("Intake unavailable: {}", e.getMessage(), e.getCause());
         ResponseEntity<Object> answer = problem(HttpStatus.SERVICE_UNAVAILABLE, "intake-unavailable",
-                "the job could not be accepted just now; nothing was stored, try again", null, null);
+                "the job could not be accepted just now; it was not queued, try again", null, null);
         return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
                 .header(HttpHeaders.RETRY_AFTER, "5").body(answer.getBody());
     }

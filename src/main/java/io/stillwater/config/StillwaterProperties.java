@@ -75,11 +75,6 @@ public record StillwaterProperties(
     }
 
     /**
-     * @param defaultPreset preset used when a job names neither {@code preset} nor {@code outputs}
-     * @param queue the Artemis queue jobs wait on
-     * @param listLimit page size cap for {@code GET /api/v1/jobs}
-     */
-    /**
      * Redelivery of a rolled-back message by the embedded broker (the standalone broker takes the same
      * values from {@code artemis-config/broker.xml}).
      *
@@ -107,5 +102,10 @@ public record StillwaterProperties(
     public record PresetOutput(
             @NotBlank String name, List<Map<String, String>> ops, String format, Integer quality) {}
 
+    /**
+     * @param defaultPreset preset used when a job names neither {@code preset} nor {@code outputs}
+     * @param queue the Artemis queue jobs wait on
+     * @param listLimit page size cap for {@code GET /api/v1/jobs}
+     */
     public record Jobs(@NotBlank String defaultPreset, @NotBlank String queue, @Positive int listLimit) {}
 }

@@ -37,6 +37,12 @@ public record Job(
         Error error,
         List<Event> history) {
 
+    /** This job with its renditions and history, which the job store reads separately. */
+    public Job withDetails(List<Output> outputs, List<Event> history) {
+        return new Job(id, status, priority, source, outputsSpec, callbackUrl, metadata, createdAt, updatedAt,
+                attempts, outputs, error, history);
+    }
+
     /**
      * @param kind {@code upload}, {@code url}, {@code camera} or {@code batch}
      * @param originalKey object key of the stored original

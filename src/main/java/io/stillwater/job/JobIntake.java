@@ -1,12 +1,16 @@
 package io.stillwater.job;
 
+import io.stillwater.image.ImageException;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 
 /**
  * The door from the HTTP API into the {@code image-intake} route: the route checks, stores, records
- * and queues; this only hands the submission over and gives back the route's own exception.
+ * and queues; this only hands the submission over. The image's own faults and an idempotency key's
+ * race come back as they are; any other failure means a part behind intake (object store, job store,
+ * broker) did not take the job, and becomes {@link IntakeUnavailableException}.
  */
 @Component
 public class JobIntake {
@@ -23,10 +27,12 @@ public class JobIntake {
         try {
             return template.requestBody(INTAKE, submission, Job.class);
         } catch (CamelExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
+            Throwable cause = e.getCause();
+            if (cause instanceof ImageException || cause instanceof DuplicateKeyException
+                    || cause instanceof IntakeUnavailableException) {
+                throw (RuntimeException) cause;
             }
-            throw new IntakeUnavailableException("the job could not be queued", e.getCause());
+            throw new IntakeUnavailableException("the job could not be accepted", cause);
         }
     }
 }

@@ -20,7 +20,7 @@ public record JobSpec(
         @Pattern(regexp = "urgent|normal|background", message = "must be urgent, normal or background") String priority,
         @Size(max = 64) String preset,
         @Size(min = 1, message = "give at least one output, or leave outputs out") List<@Valid OutputSpec> outputs,
-        @Size(max = 2048) @Pattern(regexp = "https?://\\S+", message = "must be an absolute http or https URL") String callbackUrl,
+        @Size(max = 2048) @Pattern(regexp = "https?://[^\\s\\p{Cntrl}]+", message = "must be an absolute http or https URL") String callbackUrl,
         @Size(max = 32) Map<@Size(min = 1, max = 64) String, @Size(max = 1024) String> metadata) {
 
     public static JobSpec empty() {

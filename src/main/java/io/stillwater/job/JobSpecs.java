@@ -1,6 +1,7 @@
 package io.stillwater.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,11 +50,11 @@ public class JobSpecs {
 
     /** The configured presets, read and checked like a client's outputs so a bad one stops start-up. */
     private Map<String, List<OutputSpec>> readPresets(StillwaterProperties properties) {
-        Map<String, List<OutputSpec>> read = new java.util.TreeMap<>();
+        Map<String, List<OutputSpec>> read = new TreeMap<>();
         properties.presets().forEach((name, outputs) -> {
             List<OutputSpec> specs;
             try {
-                specs = mapper.convertValue(outputs, new com.fasterxml.jackson.core.type.TypeReference<List<OutputSpec>>() {});
+                specs = mapper.convertValue(outputs, new TypeReference<List<OutputSpec>>() {});
                 normalise(new JobSpec(null, null, specs, null, null));
             } catch (IllegalArgumentException | InvalidSpecException e) {
                 throw new IllegalStateException("stillwater.presets.%s is invalid: %s".formatted(name, e.getMessage()), e);
@@ -62,7 +65,7 @@ public class JobSpecs {
     }
 
     /** Names of the configured presets. */
-    public java.util.Set<String> presetNames() {
+    public Set<String> presetNames() {
         return presets.keySet();
     }
 
@@ -104,7 +107,7 @@ public class JobSpecs {
             outputs = presets.get(preset);
             if (outputs == null) {
                 throw new InvalidSpecException("preset",
-                        "unknown preset '%s'; configured: %s".formatted(preset, new java.util.TreeSet<>(presets.keySet())));
+                        "unknown preset '%s'; configured: %s".formatted(preset, new TreeSet<>(presets.keySet())));
             }
         } else {
             checkOutputs(outputs);

@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,23 +78,23 @@ public class JobStore {
     }
 
     public Optional<Job> find(String id) {
-        return jdbc.sql("SELECT * FROM jobs WHERE id = :id").param("id", id).query(this::job).optional();
+        return single(jdbc.sql("SELECT * FROM jobs WHERE id = :id").param("id", id).query(this::job).list());
     }
 
     public Optional<Job> findByIdempotencyKey(String key) {
-        return jdbc.sql("SELECT * FROM jobs WHERE idempotency_key = :key").param("key", key).query(this::job).optional();
+        return single(jdbc.sql("SELECT * FROM jobs WHERE idempotency_key = :key").param("key", key).query(this::job).list());
     }
 
     /**
-     * Newest first. The cursor is the {@code (createdAt, id)} of the last job of the previous page.
+     * Newest first. The cursor is the {@code (createdAt, id)} of the last job of the previous page; the
+     * row comparison lets the database seek in its {@code (created_at, id)} index rather than scan.
      */
     public List<Job> list(JobStatus status, Priority priority, int limit, OffsetDateTime beforeCreated, String beforeId) {
-        return jdbc.sql("""
+        return withDetails(jdbc.sql("""
                 SELECT * FROM jobs
                 WHERE (CAST(:status AS VARCHAR(20)) IS NULL OR status = :status)
                   AND (CAST(:priority AS VARCHAR(20)) IS NULL OR priority = :priority)
-                  AND (CAST(:before AS TIMESTAMP WITH TIME ZONE) IS NULL
-                       OR created_at < :before OR (created_at = :before AND id < :beforeId))
+                  AND (CAST(:before AS TIMESTAMP WITH TIME ZONE) IS NULL OR (created_at, id) < (:before, :beforeId))
                 ORDER BY created_at DESC, id DESC
                 LIMIT :limit
                 """)
@@ -102,7 +104,7 @@ public class JobStore {
                 .param("beforeId", beforeId)
                 .param("limit", limit)
                 .query(this::job)
-                .list();
+                .list());
     }
 
     /**
@@ -229,15 +231,42 @@ public class JobStore {
                 rs.getObject("created_at", OffsetDateTime.class),
                 rs.getObject("updated_at", OffsetDateTime.class),
                 rs.getInt("attempts"),
-                jdbc.sql("SELECT * FROM job_outputs WHERE job_id = :id ORDER BY name").param("id", id)
-                        .query((o, n) -> new Job.Output(o.getString("name"), o.getString("format"), o.getInt("width"),
-                                o.getInt("height"), o.getLong("bytes"), o.getString("object_key")))
-                        .list(),
+                List.of(),
                 errorCode == null ? null : new Job.Error(errorCode, rs.getString("error_message")),
-                jdbc.sql("SELECT status, at, detail FROM job_events WHERE job_id = :id ORDER BY id").param("id", id)
-                        .query((e, n) -> new Job.Event(JobStatus.byId(e.getString("status")).orElseThrow(),
-                                e.getObject("at", OffsetDateTime.class), e.getString("detail")))
-                        .list());
+                List.of());
+    }
+
+    private Optional<Job> single(List<Job> rows) {
+        return withDetails(rows).stream().findFirst();
+    }
+
+    /**
+     * Adds outputs and history to jobs read without them: two queries for any number of jobs, on one
+     * connection at a time (reading them per row would hold a second connection for each).
+     */
+    private List<Job> withDetails(List<Job> jobs) {
+        if (jobs.isEmpty()) {
+            return jobs;
+        }
+        List<String> ids = jobs.stream().map(Job::id).toList();
+        Map<String, List<Job.Output>> outputs = new HashMap<>();
+        jdbc.sql("SELECT * FROM job_outputs WHERE job_id IN (:ids) ORDER BY name").param("ids", ids)
+                .query((ResultSet o) -> {
+                    outputs.computeIfAbsent(o.getString("job_id"), id -> new ArrayList<>()).add(new Job.Output(
+                            o.getString("name"), o.getString("format"), o.getInt("width"), o.getInt("height"),
+                            o.getLong("bytes"), o.getString("object_key")));
+                });
+        Map<String, List<Job.Event>> history = new HashMap<>();
+        jdbc.sql("SELECT job_id, status, at, detail FROM job_events WHERE job_id IN (:ids) ORDER BY id").param("ids", ids)
+                .query((ResultSet e) -> {
+                    history.computeIfAbsent(e.getString("job_id"), id -> new ArrayList<>()).add(new Job.Event(
+                            JobStatus.byId(e.getString("status")).orElseThrow(), e.getObject("at", OffsetDateTime.class),
+                            e.getString("detail")));
+                });
+        return jobs.stream()
+                .map(job -> job.withDetails(outputs.getOrDefault(job.id(), List.of()),
+                        history.getOrDefault(job.id(), List.of())))
+                .toList();
     }
 
     private String json(Object value) {
@@ -260,7 +289,12 @@ public class JobStore {
         return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 
+    /** Bounds a message to its column and drops NUL, which PostgreSQL refuses in text. */
     private static String truncate(String text) {
-        return text == null || text.length() <= 2000 ? text : text.substring(0, 2000) + "…";
+        if (text == null) {
+            return null;
+        }
+        String clean = text.replace('\u0000', '\uFFFD');
+        return clean.length() <= 2000 ? clean : clean.substring(0, 2000) + "…";
     }
 }

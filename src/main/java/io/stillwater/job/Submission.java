@@ -19,8 +19,27 @@ import java.util.UUID;
 public record Submission(
         String jobId, byte[] data, String filename, JobRequest request, String idempotencyKey, ImageInfo info) {
 
+    /** The longest file name kept, as the job store's column allows. */
+    static final int MAX_FILENAME = 255;
+
     public static Submission of(byte[] data, String filename, JobRequest request, String idempotencyKey) {
-        return new Submission(UUID.randomUUID().toString(), data, filename, request, idempotencyKey, null);
+        return new Submission(UUID.randomUUID().toString(), data, cleanFilename(filename), request, idempotencyKey, null);
+    }
+
+    /**
+     * The client's file name as a label only: its last path segment (browsers on Windows may send a
+     * whole path), without control characters, at most {@value #MAX_FILENAME} characters.
+     */
+    static String cleanFilename(String filename) {
+        if (filename == null) {
+            return null;
+        }
+        String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1)
+                .replaceAll("\\p{Cntrl}", "").strip();
+        if (name.length() > MAX_FILENAME) {
+            name = name.substring(0, MAX_FILENAME);
+        }
+        return name.isEmpty() ? null : name;
     }
 
     public Submission withInfo(ImageInfo inspected) {

@@ -1,0 +1,61 @@
+package io.stillwater.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stillwater.ServiceClient;
+import io.stillwater.TestImages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * When the broker cannot take a job, intake answers {@code 503} with {@code Retry-After} and leaves no
+ * job behind that would never run: the client's retry is the only copy.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "stillwater.storage.embedded.port=0",
+    "stillwater.processing.auto-startup=false",
+    "camel.main.name=intake-unavailable-test"
+})
+@DirtiesContext
+class IntakeUnavailableTest {
+
+    @DynamicPropertySource
+    static void dataDirectory(DynamicPropertyRegistry registry) throws IOException {
+        Path data = Files.createTempDirectory("stillwater-unavailable-test");
+        registry.add("stillwater.data-dir", data::toString);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    EmbeddedActiveMQ broker;
+
+    @Test
+    void withTheBrokerDownAnUploadIsA503WithRetryAfterAndNoJobIsLeftBehind() throws Exception {
+        ServiceClient client = new ServiceClient(port);
+        assertThat(client.upload(TestImages.jpeg(320, 240), "before.jpg", "image/jpeg", null).status())
+                .isEqualTo(202);
+
+        broker.stop();
+        ServiceClient.Answer answer = client.upload(TestImages.jpeg(320, 240), "during.jpg", "image/jpeg", null);
+
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.headers().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+        assertThat(answer.body().path("type").asText()).isEqualTo("urn:stillwater:problem:intake-unavailable");
+        assertThat(answer.body().toString()).doesNotContain("Exception");
+        assertThat(client.get("/api/v1/jobs").body().path("items"))
+                .extracting(job -> job.path("source").path("filename").asText())
+                .containsExactly("before.jpg");
+    }
+}

