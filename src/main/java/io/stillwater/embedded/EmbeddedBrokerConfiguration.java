@@ -36,7 +36,7 @@ public class EmbeddedBrokerConfiguration {
                     .setMaxDeliveryAttempts(broker.maxDeliveryAttempts()));
             log.info("Embedded Artemis broker listening in-VM (vm://{}), persistent={}, journal under {}",
                     artemis.getEmbedded().getServerId(), configuration.isPersistenceEnabled(),
-                    configuration.getJournalLocation().getAbsolutePath());
+                    configuration.getJournalLocation().toPath().toAbsolutePath().normalize());
         };
     }
 }

@@ -1,5 +1,7 @@
 package io.stillwater.embedded;
 
+import java.nio.file.Path;
+import java.sql.Connection;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +32,10 @@ class StartupReport {
     void report() {
         String url = environment.getProperty("spring.datasource.url", "");
         String product = new JdbcTemplate(dataSource).execute(
-                (java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
+                (Connection c) -> c.getMetaData().getDatabaseProductName());
         if (url.startsWith("jdbc:h2:file:")) {
-            log.info("Embedded H2 job store ({}), database files at {}.mv.db", url,
-                    url.substring("jdbc:h2:file:".length()).split(";")[0]);
+            Path files = Path.of(url.substring("jdbc:h2:file:".length()).split(";")[0] + ".mv.db");
+            log.info("Embedded H2 job store ({}), database file {}", url, files.toAbsolutePath().normalize());
         } else {
             log.info("Job store: {} at {}", product, url);
         }
