@@ -20,7 +20,7 @@ public class Renderer {
 
         public Job.Output output() {
             return new Job.Output(rendition.name(), rendition.format().id(), rendition.width(), rendition.height(),
-                    rendition.data().length, key);
+                    rendition.size(), key);
         }
     }
 

@@ -3,10 +3,8 @@ package io.stillwater.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stillwater.ServiceClient;
+import io.stillwater.TestDataDirectory;
 import io.stillwater.TestImages;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,9 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class IntakeUnavailableTest {
 
     @DynamicPropertySource
-    static void dataDirectory(DynamicPropertyRegistry registry) throws IOException {
-        Path data = Files.createTempDirectory("stillwater-unavailable-test");
-        registry.add("stillwater.data-dir", data::toString);
+    static void dataDirectory(DynamicPropertyRegistry registry) {
+        TestDataDirectory.use(registry);
     }
 
     @LocalServerPort

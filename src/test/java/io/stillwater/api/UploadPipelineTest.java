@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stillwater.ServiceClient;
+import io.stillwater.TestDataDirectory;
 import io.stillwater.TestImages;
 import io.stillwater.image.ImageFormat;
 import java.awt.image.BufferedImage;
@@ -12,8 +13,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +45,8 @@ class UploadPipelineTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     @DynamicPropertySource
-    static void dataDirectory(DynamicPropertyRegistry registry) throws IOException {
-        Path data = Files.createTempDirectory("stillwater-upload-test");
-        registry.add("stillwater.data-dir", data::toString);
+    static void dataDirectory(DynamicPropertyRegistry registry) {
+        TestDataDirectory.use(registry);
     }
 
     @LocalServerPort
