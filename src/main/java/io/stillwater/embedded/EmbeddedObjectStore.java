@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * (nothing to install), speaks the real S3 protocol with V4 signatures (so presigned URLs work as they
  * do against AWS or MinIO) and keeps objects as ordinary files that survive restarts.
  */
-public final class EmbeddedObjectStore implements AutoCloseable {
+public final class EmbeddedObjectStore {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedObjectStore.class);
 
@@ -50,7 +50,7 @@ public final class EmbeddedObjectStore implements AutoCloseable {
         return URI.create("http://%s:%d".formatted(reachable, server.getPort()));
     }
 
-    @Override
+    /** Stops the server; called by the application context at shutdown. */
     public void close() throws Exception {
         server.stop();
         log.info("Embedded object store stopped");
