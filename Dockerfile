@@ -8,11 +8,13 @@
 
 FROM eclipse-temurin:17.0.13_11-jdk AS build
 WORKDIR /build
-# The wrapper and the POM first; then the sources. routes/ is packaged into the jar as resources (pom.xml).
+# The wrapper and the POM first; then the sources. routes/ and artemis-config/broker.xml are packaged
+# into the jar as resources (pom.xml).
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 COPY src/ src/
 COPY routes/ routes/
+COPY artemis-config/broker.xml artemis-config/broker.xml
 # The cache mount keeps Maven and the dependencies between builds (BuildKit, the default builder).
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -ntp -DskipTests package \

@@ -26,6 +26,8 @@ CREATE TABLE jobs (
 
 CREATE INDEX ix_jobs_created ON jobs (created_at DESC, id DESC);
 CREATE INDEX ix_jobs_status ON jobs (status, created_at DESC, id DESC);
+-- Queue depth per priority class, read by intake on every submission.
+CREATE INDEX ix_jobs_queued ON jobs (status, priority);
 
 CREATE TABLE job_outputs (
     job_id      VARCHAR(36)  NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,

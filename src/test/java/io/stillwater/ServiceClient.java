@@ -13,6 +13,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
@@ -27,6 +28,8 @@ public final class ServiceClient {
 
     public ServiceClient(int port) {
         this.rest = RestClient.builder()
+                // The JDK's client: Apache HttpClient 5, also on the class path, silently retries 503 and 429.
+                .requestFactory(new JdkClientHttpRequestFactory(http))
                 .baseUrl("http://localhost:" + port)
                 .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {})
                 .build();

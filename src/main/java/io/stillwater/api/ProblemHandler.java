@@ -4,6 +4,7 @@ import io.stillwater.config.StillwaterProperties;
 import io.stillwater.image.ImageException;
 import io.stillwater.job.IntakeUnavailableException;
 import io.stillwater.job.InvalidSpecException;
+import io.stillwater.job.QueueFullException;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     /** Problem types are URNs under this prefix followed by the problem code. */
     public static final String TYPE_PREFIX = "urn:stillwater:problem:";
 
+    /** What a 503 asks the client to wait: about the time a worker takes for a job. */
+    private static final long RETRY_AFTER_SECONDS = 5;
+
     private final long maxBytes;
 
     public ProblemHandler(StillwaterProperties properties) {
@@ -57,13 +61,29 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, e.code(), e.getMessage(), "image", null);
     }
 
+    @ExceptionHandler(QueueFullException.class)
+    ResponseEntity<Object> queueFull(QueueFullException e) {
+        return retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "queue-full", e.getMessage(), "priority",
+                (long) e.limit()), RETRY_AFTER_SECONDS);
+    }
+
     @ExceptionHandler(IntakeUnavailableException.class)
     ResponseEntity<Object> unavailable(IntakeUnavailableException e) {
         log.warn("Intake unavailable: {}", e.getMessage(), e.getCause());
-        ResponseEntity<Object> answer = problem(HttpStatus.SERVICE_UNAVAILABLE, "intake-unavailable",
-                "the job could not be accepted just now; it was not queued, try again", null, null);
+        return retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "intake-unavailable",
+                "the job could not be accepted just now; it was not queued, try again", null, null),
+                RETRY_AFTER_SECONDS);
+    }
+
+    @ExceptionHandler(IntakeRateLimit.RateLimitedException.class)
+    ResponseEntity<Object> rateLimited(IntakeRateLimit.RateLimitedException e) {
+        return retryLater(problem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", e.getMessage(), null, null),
+                e.retryAfterSeconds());
+    }
+
+    private static ResponseEntity<Object> retryLater(ResponseEntity<Object> answer, long seconds) {
         return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
-                .header(HttpHeaders.RETRY_AFTER, "5").body(answer.getBody());
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds)).body(answer.getBody());
     }
 
     @ExceptionHandler(Exception.class)

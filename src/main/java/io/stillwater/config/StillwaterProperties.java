@@ -21,8 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param dataDir where the embedded parts keep their state (journal, objects, database)
  * @param limits what intake accepts before any pixel is decoded
  * @param storage the S3 object store for originals and renditions
- * @param jobs defaults applied to a job's spec
- * @param broker redelivery settings of the embedded broker
+ * @param jobs defaults applied to a job's spec, and the job queues
+ * @param intake how much intake takes before it pushes back
  * @param processing the workers
  * @param presets named output lists a job selects with {@code preset}
  */
@@ -33,7 +33,7 @@ public record StillwaterProperties(
         @Valid @NotNull Limits limits,
         @Valid @NotNull Storage storage,
         @Valid @NotNull Jobs jobs,
-        @Valid @NotNull Broker broker,
+        @Valid @NotNull Intake intake,
         @Valid @NotNull Processing processing,
         @NotEmpty Map<String, @NotEmpty List<@Valid PresetOutput>> presets) {
 
@@ -75,25 +75,32 @@ public record StillwaterProperties(
     }
 
     /**
-     * Redelivery of a rolled-back message by the embedded broker (the standalone broker takes the same
-     * values from {@code artemis-config/broker.xml}).
+     * Back-pressure at the door: a class whose queue is this deep takes no more jobs ({@code 503}), and
+     * each client gets a token bucket of requests ({@code 429}).
      *
-     * @param redeliveryDelay wait before the first redelivery
-     * @param redeliveryMultiplier growth of the wait per attempt
-     * @param maxRedeliveryDelay longest wait
-     * @param maxDeliveryAttempts deliveries before the message moves to {@code DLQ}
+     * @param maxQueued jobs waiting in one priority class's queue before intake of that class answers 503
+     * @param rateLimit requests per client (by remote address)
      */
-    public record Broker(
-            @NotNull Duration redeliveryDelay,
-            @Min(1) double redeliveryMultiplier,
-            @NotNull Duration maxRedeliveryDelay,
-            @Positive int maxDeliveryAttempts) {}
+    public record Intake(@Positive int maxQueued, @Valid @NotNull RateLimit rateLimit) {
+
+        /**
+         * @param enabled whether intake counts requests per client at all
+         * @param requestsPerSecond the rate a client's bucket refills at
+         * @param burst the bucket's size: requests a client may make at once
+         */
+        public record RateLimit(boolean enabled, @Positive double requestsPerSecond, @Positive int burst) {}
+    }
 
     /**
-     * @param concurrency concurrent consumers of the job queue in this instance
-     * @param autoStartup whether the processing route starts with the service (jobs wait in the queue if not)
+     * @param concurrency workers per priority class in this instance: each class has its own, so urgent
+     *     work never waits for a worker busy with background work, and background always keeps its share
+     * @param autoStartup whether the consumer routes start with the service (jobs wait in their queues if not)
      */
-    public record Processing(@Positive int concurrency, boolean autoStartup) {}
+    public record Processing(@Valid @NotNull Concurrency concurrency, boolean autoStartup) {
+
+        /** Workers for each priority class. */
+        public record Concurrency(@Positive int urgent, @Positive int normal, @Positive int background) {}
+    }
 
     /**
      * One output of a preset, written as in a job's spec. Operations are maps of their JSON fields
@@ -104,8 +111,9 @@ public record StillwaterProperties(
 
     /**
      * @param defaultPreset preset used when a job names neither {@code preset} nor {@code outputs}
-     * @param queue the Artemis queue jobs wait on
+     * @param queuePrefix the Artemis queues jobs wait on are this, a dot and the priority class
+     *     ({@code stillwater.jobs.urgent}, {@code .normal}, {@code .background})
      * @param listLimit page size cap for {@code GET /api/v1/jobs}
      */
-    public record Jobs(@NotBlank String defaultPreset, @NotBlank String queue, @Positive int listLimit) {}
+    public record Jobs(@NotBlank String defaultPreset, @NotBlank String queuePrefix, @Positive int listLimit) {}
 }

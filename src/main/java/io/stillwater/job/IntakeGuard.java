@@ -7,26 +7,37 @@ import io.stillwater.image.ImageInspector;
 import org.springframework.stereotype.Component;
 
 /**
- * The cheap checks intake makes before anything is stored: the format by the bytes, and the
- * dimensions from the header against the pixel limit. No pixel is decoded.
+ * The cheap checks intake makes before anything is stored: the format by the bytes, the dimensions
+ * from the header against the pixel limit (no pixel is decoded), and the depth of the job's priority
+ * class against {@code stillwater.intake.max-queued}. The depth is read from the job store, which all
+ * instances share, so it holds across a cluster and whichever broker runs.
  */
 @Component("intakeGuard")
 public class IntakeGuard {
 
     private final ImageInspector inspector = new ImageInspector();
+    private final JobStore store;
     private final long maxPixels;
+    private final int maxQueued;
 
-    public IntakeGuard(StillwaterProperties properties) {
+    public IntakeGuard(JobStore store, StillwaterProperties properties) {
+        this.store = store;
         this.maxPixels = properties.limits().maxPixels();
+        this.maxQueued = properties.intake().maxQueued();
     }
 
     /**
      * @throws ImageException {@code unsupported-image} or {@code image-too-large}
+     * @throws QueueFullException when the job's priority class has {@code max-queued} jobs waiting
      */
     public Submission check(Submission submission) {
         ImageInfo info = inspector.inspect(submission.data());
         if (info.pixels() > maxPixels) {
             throw ImageException.tooManyPixels(info, maxPixels);
+        }
+        Priority priority = submission.request().priority();
+        if (store.countQueued(priority) >= maxQueued) {
+            throw new QueueFullException(priority, maxQueued);
         }
         return submission.withInfo(info);
     }

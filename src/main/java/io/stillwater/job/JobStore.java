@@ -107,6 +107,14 @@ public class JobStore {
                 .list());
     }
 
+    /** Jobs of one priority class waiting for a worker: the depth of that class's queue. */
+    public int countQueued(Priority priority) {
+        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE status = 'queued' AND priority = :priority")
+                .param("priority", priority.id())
+                .query(Integer.class)
+                .single();
+    }
+
     /**
      * Marks a job as being worked on, on delivery {@code attempt} of its message.
      *

@@ -60,9 +60,6 @@ public record Submission(
         return info.format().mediaType();
     }
 
-    public int jmsPriority() {
-        return request.priority().jmsPriority();
-    }
 
     Job.Source source() {
         return new Job.Source("upload", originalKey(), info.format().id(), info.width(), info.height(), data.length,

@@ -43,6 +43,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class UploadPipelineTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String NORMAL_WORKERS = "consume-normal-jobs";
 
     @DynamicPropertySource
     static void dataDirectory(DynamicPropertyRegistry registry) {
@@ -60,7 +61,7 @@ class UploadPipelineTest {
     @BeforeEach
     void client() throws Exception {
         client = new ServiceClient(port);
-        camel.getRouteController().startRoute("image-processing");
+        camel.getRouteController().startRoute(NORMAL_WORKERS);
     }
 
     @Test
@@ -216,14 +217,14 @@ class UploadPipelineTest {
 
     @Test
     void aQueuedJobCanBeCancelledAndIsThenNeverProcessed() throws Exception {
-        camel.getRouteController().stopRoute("image-processing");
+        camel.getRouteController().stopRoute(NORMAL_WORKERS);
         String id = client.upload(TestImages.jpeg(400, 300), "a.jpg", "image/jpeg", null).body().path("id").asText();
 
         ServiceClient.Answer cancelled = client.delete("/api/v1/jobs/" + id);
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(cancelled.body().path("status").asText()).isEqualTo("cancelled");
 
-        camel.getRouteController().startRoute("image-processing");
+        camel.getRouteController().startRoute(NORMAL_WORKERS);
         String later = client.upload(TestImages.jpeg(400, 300), "b.jpg", "image/jpeg", null).body().path("id").asText();
         awaitStatus(later, "succeeded");
 

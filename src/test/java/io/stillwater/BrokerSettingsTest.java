@@ -1,0 +1,103 @@
+package io.stillwater;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stillwater.embedded.EmbeddedBrokerConfiguration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
+import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.HierarchicalRepository;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.core.settings.impl.HierarchicalObjectRepository;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The standalone broker ({@code artemis-config/broker.xml}) and the embedded one behave alike: every
+ * address in either has a dead-letter address (without one Artemis drops a message after its last
+ * delivery attempt), and the job queues carry the same delivery settings in both.
+ */
+@SpringBootTest(properties = {
+    "stillwater.storage.embedded.port=0",
+    "stillwater.processing.auto-startup=false",
+    "camel.main.name=broker-settings-test"
+})
+@DirtiesContext
+class BrokerSettingsTest {
+
+    private static final List<String> JOB_QUEUES =
+            List.of("stillwater.jobs.urgent", "stillwater.jobs.normal", "stillwater.jobs.background");
+
+    @DynamicPropertySource
+    static void dataDirectory(DynamicPropertyRegistry registry) {
+        TestDataDirectory.use(registry);
+    }
+
+    @Autowired
+    EmbeddedActiveMQ embedded;
+
+    private final FileConfiguration standalone = EmbeddedBrokerConfiguration.readBrokerXml();
+    private final HierarchicalRepository<AddressSettings> standaloneSettings = settingsOf(standalone);
+
+    @Test
+    void everyAddressOfTheStandaloneBrokerHasADeadLetterAddress() {
+        List<String> addresses = standalone.getAddressConfigurations().stream()
+                .map(CoreAddressConfiguration::getName).toList();
+
+        assertThat(addresses).contains("DLQ", "ExpiryQueue").containsAll(JOB_QUEUES);
+        // Declared addresses, and ones a client might create later.
+        assertThat(concat(addresses, List.of("stillwater.webhooks", "anything.else")))
+                .allSatisfy(address -> assertThat(String.valueOf(standaloneSettings.getMatch(address).getDeadLetterAddress()))
+                        .as("dead-letter address of %s", address).isEqualTo("DLQ"));
+    }
+
+    @Test
+    void everyAddressOfTheEmbeddedBrokerHasADeadLetterAddress() throws Exception {
+        ActiveMQServer server = embedded.getActiveMQServer();
+        List<String> addresses = server.getPostOffice().getAddresses().stream().map(SimpleString::toString).toList();
+
+        assertThat(addresses).containsAll(JOB_QUEUES).contains("DLQ", "ExpiryQueue");
+        assertThat(addresses).allSatisfy(address ->
+                assertThat(String.valueOf(server.getAddressSettingsRepository().getMatch(address).getDeadLetterAddress()))
+                        .as("dead-letter address of %s", address).isEqualTo("DLQ"));
+    }
+
+    @Test
+    void theJobQueuesHaveTheSameDeliverySettingsEmbeddedAndStandalone() {
+        HierarchicalRepository<AddressSettings> embeddedSettings = embedded.getActiveMQServer().getAddressSettingsRepository();
+
+        for (String queue : JOB_QUEUES) {
+            AddressSettings inService = embeddedSettings.getMatch(queue);
+            AddressSettings onBroker = standaloneSettings.getMatch(queue);
+            assertThat(String.valueOf(inService.getExpiryAddress())).isEqualTo(String.valueOf(onBroker.getExpiryAddress()))
+                    .isEqualTo("ExpiryQueue");
+            assertThat(inService.getRedeliveryDelay()).isEqualTo(onBroker.getRedeliveryDelay()).isPositive();
+            assertThat(inService.getRedeliveryMultiplier()).isEqualTo(onBroker.getRedeliveryMultiplier());
+            assertThat(inService.getMaxRedeliveryDelay()).isEqualTo(onBroker.getMaxRedeliveryDelay());
+            assertThat(inService.getMaxDeliveryAttempts()).isEqualTo(onBroker.getMaxDeliveryAttempts()).isPositive();
+            assertThat(inService.getDefaultConsumerWindowSize()).isEqualTo(onBroker.getDefaultConsumerWindowSize()).isZero();
+            assertThat(inService.getPageFullMessagePolicy()).isEqualTo(onBroker.getPageFullMessagePolicy()).isNotNull();
+        }
+    }
+
+    /** Address settings resolved as the broker resolves them: the matches merged, most specific first. */
+    private static HierarchicalRepository<AddressSettings> settingsOf(FileConfiguration configuration) {
+        HierarchicalObjectRepository<AddressSettings> repository =
+                new HierarchicalObjectRepository<>(configuration.getWildcardConfiguration());
+        repository.setDefault(new AddressSettings());
+        configuration.getAddressSettings().forEach(repository::addMatch);
+        return repository;
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        return Stream.concat(first.stream(), second.stream()).toList();
+    }
+}
