@@ -12,8 +12,8 @@ final class Stats {
     static String summary(List<Double> millis) {
         List<Double> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
-        return "n=%d min=%.0f median=%.0f p95=%.0f max=%.0f ms".formatted(sorted.size(), sorted.get(0),
-                percentile(sorted, 50), percentile(sorted, 95), sorted.get(sorted.size() - 1));
+        return "n=%d min=%.0f median=%.0f p95=%.0f p99=%.0f max=%.0f ms".formatted(sorted.size(), sorted.get(0),
+                percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99), sorted.get(sorted.size() - 1));
     }
 
     static double percentile(List<Double> sorted, double p) {
