@@ -13,6 +13,7 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.HierarchicalRepository;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.core.settings.impl.HierarchicalObjectRepository;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -23,7 +24,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The standalone broker ({@code artemis-config/broker.xml}) and the embedded one behave alike: every
  * address in either has a dead-letter address (without one Artemis drops a message after its last
- * delivery attempt), and the job queues carry the same delivery settings in both.
+ * delivery attempt), the job queues carry the same delivery settings in both, and duplicate
+ * detection drops a second message for the same job.
  */
 @SpringBootTest(properties = {
     "stillwater.storage.embedded.port=0",
@@ -43,6 +45,9 @@ class BrokerSettingsTest {
 
     @Autowired
     EmbeddedActiveMQ embedded;
+
+    @Autowired
+    ProducerTemplate producer;
 
     private final FileConfiguration standalone = EmbeddedBrokerConfiguration.readBrokerXml();
     private final HierarchicalRepository<AddressSettings> standaloneSettings = settingsOf(standalone);
@@ -86,6 +91,18 @@ class BrokerSettingsTest {
             assertThat(inService.getDefaultConsumerWindowSize()).isEqualTo(onBroker.getDefaultConsumerWindowSize()).isZero();
             assertThat(inService.getPageFullMessagePolicy()).isEqualTo(onBroker.getPageFullMessagePolicy()).isNotNull();
         }
+    }
+
+    @Test
+    void aSecondMessageForTheSameJobIsDroppedByDuplicateDetection() throws Exception {
+        String queue = "stillwater.jobs.background";
+        long before = embedded.getActiveMQServer().locateQueue(queue).getMessageCount();
+
+        for (int i = 0; i < 2; i++) {
+            producer.sendBodyAndHeader("jms:queue:" + queue, "job-42", "_AMQ_DUPL_ID", "job-42");
+        }
+
+        assertThat(embedded.getActiveMQServer().locateQueue(queue).getMessageCount()).isEqualTo(before + 1);
     }
 
     /** Address settings resolved as the broker resolves them: the matches merged, most specific first. */
