@@ -68,7 +68,10 @@ public class JobStore {
                 .param("now", now)
                 .update();
         event(submission.jobId(), JobStatus.QUEUED, now, null);
-        return find(submission.jobId()).orElseThrow();
+        // What was just written, without reading it back: intake calls this for every job.
+        return new Job(submission.jobId(), JobStatus.QUEUED, request.priority(), source, request.outputs(),
+                request.callbackUrl(), request.metadata(), now, now, 0, List.of(), null,
+                List.of(new Job.Event(JobStatus.QUEUED, now, null)));
     }
 
     /** Removes a job whose message could not be queued, so no accepted job is left without one. */
