@@ -17,9 +17,6 @@ import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The standalone broker ({@code artemis-config/broker.xml}) and the embedded one behave alike: every
@@ -27,21 +24,15 @@ import org.springframework.test.context.DynamicPropertySource;
  * delivery attempt), the job queues carry the same delivery settings in both, and duplicate
  * detection drops a second message for the same job.
  */
-@SpringBootTest(properties = {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "stillwater.storage.embedded.port=0",
     "stillwater.processing.auto-startup=false",
     "camel.main.name=broker-settings-test"
 })
-@DirtiesContext
-class BrokerSettingsTest {
+class BrokerSettingsTest extends ServiceTest {
 
     private static final List<String> JOB_QUEUES =
             List.of("stillwater.jobs.urgent", "stillwater.jobs.normal", "stillwater.jobs.background");
-
-    @DynamicPropertySource
-    static void dataDirectory(DynamicPropertyRegistry registry) {
-        TestDataDirectory.use(registry);
-    }
 
     @Autowired
     EmbeddedActiveMQ embedded;

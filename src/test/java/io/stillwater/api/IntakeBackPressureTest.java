@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stillwater.ServiceClient;
-import io.stillwater.TestDataDirectory;
+import io.stillwater.ServiceTest;
 import io.stillwater.TestImages;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,11 +13,7 @@ import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Intake pushes back instead of queueing without end: a priority class with {@code max-queued} jobs
@@ -33,23 +29,14 @@ import org.springframework.test.context.DynamicPropertySource;
     "stillwater.intake.rate-limit.requests-per-second=0.01",
     "camel.main.name=intake-back-pressure-test"
 })
-@DirtiesContext
-class IntakeBackPressureTest {
-
-    @DynamicPropertySource
-    static void dataDirectory(DynamicPropertyRegistry registry) {
-        TestDataDirectory.use(registry);
-    }
-
-    @LocalServerPort
-    int port;
+class IntakeBackPressureTest extends ServiceTest {
 
     @Autowired
     CamelContext camel;
 
     @Test
     void aFullClassAndAClientOverItsRateArePushedBackAndNothingAcceptedIsLost() throws Exception {
-        ServiceClient client = new ServiceClient(port);
+        ServiceClient client = client();
         byte[] image = TestImages.jpeg(160, 120);
         List<String> accepted = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

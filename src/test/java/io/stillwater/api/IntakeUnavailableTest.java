@@ -3,17 +3,13 @@ package io.stillwater.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stillwater.ServiceClient;
-import io.stillwater.TestDataDirectory;
+import io.stillwater.ServiceTest;
 import io.stillwater.TestImages;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * When the broker cannot take a job, intake answers {@code 503} with {@code Retry-After} and leaves no
@@ -24,23 +20,14 @@ import org.springframework.test.context.DynamicPropertySource;
     "stillwater.processing.auto-startup=false",
     "camel.main.name=intake-unavailable-test"
 })
-@DirtiesContext
-class IntakeUnavailableTest {
-
-    @DynamicPropertySource
-    static void dataDirectory(DynamicPropertyRegistry registry) {
-        TestDataDirectory.use(registry);
-    }
-
-    @LocalServerPort
-    int port;
+class IntakeUnavailableTest extends ServiceTest {
 
     @Autowired
     EmbeddedActiveMQ broker;
 
     @Test
     void withTheBrokerDownAnUploadIsA503WithRetryAfterAndNoJobIsLeftBehind() throws Exception {
-        ServiceClient client = new ServiceClient(port);
+        ServiceClient client = client();
         assertThat(client.upload(TestImages.jpeg(320, 240), "before.jpg", "image/jpeg", null).status())
                 .isEqualTo(202);
 

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stillwater.ServiceClient;
-import io.stillwater.TestDataDirectory;
+import io.stillwater.ServiceTest;
 import io.stillwater.TestImages;
 import io.stillwater.image.ImageFormat;
 import java.awt.image.BufferedImage;
@@ -22,11 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The upload pipeline end to end, as a client sees it: real HTTP into the service, the embedded
@@ -39,19 +35,10 @@ import org.springframework.test.context.DynamicPropertySource;
     "stillwater.limits.max-pixels=4000000",
     "camel.main.name=upload-pipeline-test"
 })
-@DirtiesContext
-class UploadPipelineTest {
+class UploadPipelineTest extends ServiceTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String NORMAL_WORKERS = "consume-normal-jobs";
-
-    @DynamicPropertySource
-    static void dataDirectory(DynamicPropertyRegistry registry) {
-        TestDataDirectory.use(registry);
-    }
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     CamelContext camel;
@@ -59,8 +46,8 @@ class UploadPipelineTest {
     ServiceClient client;
 
     @BeforeEach
-    void client() throws Exception {
-        client = new ServiceClient(port);
+    void startWorkers() throws Exception {
+        client = client();
         camel.getRouteController().startRoute(NORMAL_WORKERS);
     }
 
