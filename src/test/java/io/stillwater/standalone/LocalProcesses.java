@@ -103,7 +103,8 @@ final class LocalProcesses {
         String root = System.getProperty("stillwater.it.work-dir");
         if (root == null) {
             throw new IllegalStateException(
-                    "system property stillwater.it.work-dir is not set: run the integration tests through Maven (./mvnw verify)");
+                    "system property stillwater.it.work-dir is not set: run the integration tests through Maven "
+                            + "(./mvnw verify)");
         }
         Path directory = Path.of(root, name).toAbsolutePath();
         try {

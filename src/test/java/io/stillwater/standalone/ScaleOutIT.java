@@ -113,7 +113,8 @@ class ScaleOutIT {
             log.info("jobs finished per instance: {}; accepted per instance: {}", finishedBy,
                     acceptedBy.values().stream().collect(Collectors.groupingBy(name -> name, Collectors.counting())));
             assertThat(finishedBy.keySet()).containsExactlyInAnyOrder(FIRST, SECOND);
-            assertThat(allJobs(observer)).extracting(ScaleOutIT::id).containsExactlyInAnyOrderElementsOf(acceptedBy.keySet());
+            assertThat(allJobs(observer)).extracting(ScaleOutIT::id)
+                    .containsExactlyInAnyOrderElementsOf(acceptedBy.keySet());
         } finally {
             while (!running.isEmpty()) {
                 try {
@@ -178,7 +179,11 @@ class ScaleOutIT {
         return instances;
     }
 
-    /** Submits {@link #JOBS} small JPEGs for thumbnails, alternately to each instance, a few at a time. */
+    /**
+     * Submits {@link #JOBS} small JPEGs for thumbnails, alternately to each instance, a few at a time, as a
+     * careful client does: each with its own Idempotency-Key, sent again after a 429 or 503 (nothing was
+     * queued then) until it is accepted.
+     */
     private static Map<String, String> submit(ServiceProcess first, ServiceProcess second) throws Exception {
         byte[] image = TestImages.jpeg(400, 300);
         Map<String, String> acceptedBy = new ConcurrentHashMap<>();
@@ -189,14 +194,22 @@ class ScaleOutIT {
             List<Future<?>> sent = new ArrayList<>();
             for (int n = 0; n < JOBS; n++) {
                 int target = n % 2;
-                sent.add(senders.submit(() -> {
-                    ServiceClient.Answer answer = clients[target].uploadRaw(image, "image/jpeg", "preset=thumbnail");
-                    assertThat(answer.status()).as("intake at %s: %s", names[target], answer.body()).isEqualTo(202);
-                    acceptedBy.put(answer.body().path("id").asText(), names[target]);
-                }));
+                String key = "scale-out-job-" + n;
+                sent.add(senders.submit(() -> await("intake of " + key + " at " + names[target])
+                        .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                            ServiceClient.Answer answer = clients[target].upload(image, key + ".jpg", "image/jpeg",
+                                    "{\"preset\": \"thumbnail\"}", key);
+                            if (answer.status() == 429 || answer.status() == 503) {
+                                return false;
+                            }
+                            assertThat(answer.status()).as("intake at %s: %s", names[target], answer.body())
+                                    .isEqualTo(202);
+                            acceptedBy.put(answer.body().path("id").asText(), names[target]);
+                            return true;
+                        })));
             }
             for (Future<?> each : sent) {
-                each.get(2, TimeUnit.MINUTES);
+                each.get(3, TimeUnit.MINUTES);
             }
         } finally {
             senders.shutdownNow();
@@ -210,7 +223,8 @@ class ScaleOutIT {
         List<JsonNode> jobs = new ArrayList<>();
         String cursor = null;
         do {
-            ServiceClient.Answer page = client.get("/api/v1/jobs?limit=100" + (cursor == null ? "" : "&cursor=" + cursor));
+            ServiceClient.Answer page = client.get(
+                    "/api/v1/jobs?limit=100" + (cursor == null ? "" : "&cursor=" + cursor));
             assertThat(page.status()).isEqualTo(200);
             page.body().path("items").forEach(jobs::add);
             cursor = page.body().hasNonNull("nextCursor") ? page.body().path("nextCursor").asText() : null;

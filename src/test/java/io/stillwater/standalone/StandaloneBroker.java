@@ -46,7 +46,8 @@ public final class StandaloneBroker implements AutoCloseable {
     private final String servicePassword;
     private final Process process;
 
-    private StandaloneBroker(Path instance, int port, String operatorPassword, String servicePassword, Process process) {
+    private StandaloneBroker(Path instance, int port, String operatorPassword, String servicePassword,
+            Process process) {
         this.instance = instance;
         this.port = port;
         this.operatorPassword = operatorPassword;
@@ -81,7 +82,8 @@ public final class StandaloneBroker implements AutoCloseable {
                 .redirectOutput(instance.resolve("log/run.out").toFile());
         LocalProcesses.cleanEnvironment(run);
         Process process = LocalProcesses.track(run.start());
-        StandaloneBroker broker = new StandaloneBroker(instance, port, operatorPassword, LocalProcesses.secret(), process);
+        StandaloneBroker broker = new StandaloneBroker(instance, port, operatorPassword, LocalProcesses.secret(),
+                process);
         try {
             broker.awaitAcceptor();
             broker.addServiceUser();
