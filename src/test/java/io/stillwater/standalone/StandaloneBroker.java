@@ -66,12 +66,13 @@ public final class StandaloneBroker implements AutoCloseable {
         String operatorPassword = LocalProcesses.secret();
         Files.createDirectories(instance.getParent());
         // --no-autotune: the generated broker.xml, which autotune would adjust, is replaced anyway.
+        // --java-memory: a heap above broker.xml's global-max-size (512M), smaller than the default 2G.
         // The acceptor's address and port reach broker.xml as system properties of the broker JVM.
         artemis(artemisHome.resolve("bin/artemis"), instance.resolveSibling(instance.getFileName() + "-create.log"),
                 "create", instance.toString(),
                 "--user", OPERATOR, "--password", operatorPassword, "--role", "operator", "--require-login",
                 "--silent", "--no-autotune", "--http-host", "127.0.0.1", "--http-port", Integer.toString(consolePort),
-                "--java-memory", "512M",
+                "--java-memory", "1G",
                 "--java-options=-Dstillwater.acceptor.host=127.0.0.1",
                 "--java-options=-Dstillwater.acceptor.port=" + port);
         Files.copy(brokerXml, instance.resolve("etc/broker.xml"), StandardCopyOption.REPLACE_EXISTING);
