@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * documented; the README's configuration table lists them.
  *
  * @param dataDir where the embedded parts keep their state (journal, objects, database)
+ * @param instanceId this instance's name in job histories; empty means {@code <pid>@<host name>}
  * @param limits what intake accepts before any pixel is decoded
  * @param storage the S3 object store for originals and renditions
  * @param jobs defaults applied to a job's spec, and the job queues
@@ -30,6 +32,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("stillwater")
 public record StillwaterProperties(
         @NotNull Path dataDir,
+        @Size(max = 100) String instanceId,
         @Valid @NotNull Limits limits,
         @Valid @NotNull Storage storage,
         @Valid @NotNull Jobs jobs,

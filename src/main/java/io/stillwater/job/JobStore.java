@@ -119,13 +119,14 @@ public class JobStore {
     }
 
     /**
-     * Marks a job as being worked on, on delivery {@code attempt} of its message.
+     * Marks a job as being worked on, on delivery {@code attempt} of its message, by the service instance
+     * named {@code worker}; both are recorded in the job's history.
      *
      * @return the job, or {@code null} when it is unknown, cancelled or already ended: the message is
      *     then a duplicate or stale and is acknowledged without work
      */
     @Transactional
-    public Job start(String id, int attempt) {
+    public Job start(String id, int attempt, String worker) {
         OffsetDateTime now = now();
         int updated = jdbc.sql("""
                 UPDATE jobs SET status = 'processing', attempts = :attempt, updated_at = :now
@@ -136,7 +137,7 @@ public class JobStore {
         if (updated == 0) {
             return null;
         }
-        event(id, JobStatus.PROCESSING, now, "attempt " + attempt);
+        event(id, JobStatus.PROCESSING, now, "attempt " + attempt + " on " + worker);
         return find(id).orElseThrow();
     }
 

@@ -19,6 +19,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -113,8 +114,13 @@ public class ObjectStorageConfiguration {
             if (e.statusCode() != 404) {
                 throw e;
             }
-            client.createBucket(b -> b.bucket(bucket));
-            log.info("Created bucket {}", bucket);
+            try {
+                client.createBucket(b -> b.bucket(bucket));
+                log.info("Created bucket {}", bucket);
+            } catch (BucketAlreadyOwnedByYouException createdMeanwhile) {
+                // Another instance starting at the same time created it first.
+                log.info("Bucket {} exists", bucket);
+            }
         }
     }
 

@@ -46,6 +46,9 @@ class DurabilityTest {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(accepted)
                     .allSatisfy(id -> assertThat(client.job(id).path("status").asText()).isEqualTo("succeeded")));
             assertThat(accepted).allSatisfy(id -> assertThat(client.job(id).path("attempts").asInt()).isEqualTo(1));
+            // No stillwater.instance-id is set: the worker names itself <pid>@<host name>.
+            assertThat(accepted).allSatisfy(id -> assertThat(client.job(id).path("history").get(1).path("detail").asText())
+                    .startsWith("attempt 1 on " + ProcessHandle.current().pid() + "@"));
         }
     }
 

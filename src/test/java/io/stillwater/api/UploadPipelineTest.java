@@ -33,7 +33,8 @@ import org.springframework.http.MediaType;
     "stillwater.storage.embedded.port=0",
     "stillwater.limits.max-bytes=2MB",
     "stillwater.limits.max-pixels=4000000",
-    "camel.main.name=upload-pipeline-test"
+    "camel.main.name=upload-pipeline-test",
+    "stillwater.instance-id=pipeline-test"
 })
 class UploadPipelineTest extends ServiceTest {
 
@@ -74,6 +75,7 @@ class UploadPipelineTest extends ServiceTest {
         JsonNode job = awaitStatus(id, "succeeded");
 
         assertThat(statuses(job)).containsExactly("queued", "processing", "succeeded");
+        assertThat(job.path("history").get(1).path("detail").asText()).isEqualTo("attempt 1 on pipeline-test");
         assertThat(job.path("attempts").asInt()).isEqualTo(1);
         assertThat(job.path("metadata").path("farm").asText()).isEqualTo("north");
         assertThat(job.has("error")).isFalse();

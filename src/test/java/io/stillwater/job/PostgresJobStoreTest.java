@@ -45,6 +45,9 @@ class PostgresJobStoreTest {
             new OutputSpec("thumb", List.of(new Resize(160, 160, Resize.Fit.COVER, null)), ImageFormat.WEBP, 70),
             new OutputSpec("large", List.of(new Resize(1600, null, null, false)), ImageFormat.JPEG, 80));
 
+    /** The service instance these tests' jobs are started by. */
+    private static final String WORKER = "worker-1";
+
     private static EmbeddedPostgres postgres;
     private static Flyway flyway;
     private static MigrateResult migration;
@@ -138,7 +141,7 @@ class PostgresJobStoreTest {
     void withdrawRemovesAQueuedJobWithItsHistoryButNotAStartedOne() {
         Job queued = store.create(submission(Priority.NORMAL, "withdrawn"));
         Job started = store.create(submission(Priority.NORMAL, null));
-        store.start(started.id(), 1);
+        store.start(started.id(), 1, WORKER);
 
         store.withdraw(queued.id());
         store.withdraw(started.id());
@@ -153,7 +156,7 @@ class PostgresJobStoreTest {
     void aJobRunsToSuccessWithItsOutputs() {
         Job job = store.create(submission(Priority.NORMAL, null));
 
-        Job started = store.start(job.id(), 1);
+        Job started = store.start(job.id(), 1, WORKER);
         store.succeed(job.id(), List.of(
                 new Job.Output("thumb", "webp", 160, 160, 4_321, "renditions/" + job.id() + "/thumb.webp"),
                 new Job.Output("large", "jpeg", 1600, 1200, 345_678, "renditions/" + job.id() + "/large.jpeg")));
@@ -167,7 +170,9 @@ class PostgresJobStoreTest {
                 new Job.Output("large", "jpeg", 1600, 1200, 345_678, "renditions/" + job.id() + "/large.jpeg"),
                 new Job.Output("thumb", "webp", 160, 160, 4_321, "renditions/" + job.id() + "/thumb.webp"));
         assertThat(done.history()).extracting(Job.Event::status, Job.Event::detail).containsExactly(
-                tuple(JobStatus.QUEUED, null), tuple(JobStatus.PROCESSING, "attempt 1"), tuple(JobStatus.SUCCEEDED, null));
+                tuple(JobStatus.QUEUED, null),
+                tuple(JobStatus.PROCESSING, "attempt 1 on " + WORKER),
+                tuple(JobStatus.SUCCEEDED, null));
         assertThat(done.history().get(2).at()).isEqualTo(done.updatedAt());
         assertThat(done.updatedAt()).isAfterOrEqualTo(started.updatedAt());
         assertThat(done.createdAt()).isEqualTo(job.createdAt());
@@ -176,10 +181,10 @@ class PostgresJobStoreTest {
     @Test
     void anEndedJobIsNotStartedOrChangedAgain() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1);
+        store.start(job.id(), 1, WORKER);
         store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 1, "first")));
 
-        assertThat(store.start(job.id(), 2)).isNull();
+        assertThat(store.start(job.id(), 2, WORKER)).isNull();
         store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 2, "second")));
         store.fail(job.id(), "late", "too late");
         store.retryLater(job.id(), "late", "too late");
@@ -204,7 +209,7 @@ class PostgresJobStoreTest {
     @Test
     void aTransientFailureRequeuesTheJobUntilALaterAttemptSucceeds() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1);
+        store.start(job.id(), 1, WORKER);
 
         store.retryLater(job.id(), "transient-error", "object store unavailable");
 
@@ -214,7 +219,7 @@ class PostgresJobStoreTest {
         assertThat(waiting.error()).isEqualTo(new Job.Error("transient-error", "object store unavailable"));
         assertThat(store.list(JobStatus.QUEUED, null, 10, null, null)).extracting(Job::id).containsExactly(job.id());
 
-        Job retried = store.start(job.id(), 2);
+        Job retried = store.start(job.id(), 2, WORKER);
         store.succeed(job.id(), List.of());
 
         assertThat(retried.attempts()).isEqualTo(2);
@@ -224,22 +229,23 @@ class PostgresJobStoreTest {
         assertThat(done.outputs()).isEmpty();
         assertThat(done.history()).extracting(Job.Event::status, Job.Event::detail).containsExactly(
                 tuple(JobStatus.QUEUED, null),
-                tuple(JobStatus.PROCESSING, "attempt 1"),
+                tuple(JobStatus.PROCESSING, "attempt 1 on " + WORKER),
                 tuple(JobStatus.QUEUED, "retry after transient-error: object store unavailable"),
-                tuple(JobStatus.PROCESSING, "attempt 2"),
+                tuple(JobStatus.PROCESSING, "attempt 2 on " + WORKER),
                 tuple(JobStatus.SUCCEEDED, null));
     }
 
     @Test
     void aRedeliveredMessageStartsTheProcessingJobAgain() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1);
+        store.start(job.id(), 1, WORKER);
 
-        Job again = store.start(job.id(), 2);
+        Job again = store.start(job.id(), 2, "worker-2");
 
         assertThat(again.status()).isEqualTo(JobStatus.PROCESSING);
         assertThat(again.attempts()).isEqualTo(2);
-        assertThat(again.history()).extracting(Job.Event::detail).containsExactly(null, "attempt 1", "attempt 2");
+        assertThat(again.history()).extracting(Job.Event::detail)
+                .containsExactly(null, "attempt 1 on " + WORKER, "attempt 2 on worker-2");
     }
 
     @Test
@@ -254,7 +260,7 @@ class PostgresJobStoreTest {
     @Test
     void aPermanentFailureEndsTheJobWithItsError() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1);
+        store.start(job.id(), 1, WORKER);
 
         store.fail(job.id(), "image-too-large", "the image has more than 100 megapixels");
 
@@ -263,9 +269,9 @@ class PostgresJobStoreTest {
         assertThat(failed.error()).isEqualTo(new Job.Error("image-too-large", "the image has more than 100 megapixels"));
         assertThat(failed.history()).extracting(Job.Event::status, Job.Event::detail).containsExactly(
                 tuple(JobStatus.QUEUED, null),
-                tuple(JobStatus.PROCESSING, "attempt 1"),
+                tuple(JobStatus.PROCESSING, "attempt 1 on " + WORKER),
                 tuple(JobStatus.FAILED, "image-too-large: the image has more than 100 megapixels"));
-        assertThat(store.start(job.id(), 2)).isNull();
+        assertThat(store.start(job.id(), 2, WORKER)).isNull();
         assertThat(store.cancel(job.id())).isEqualTo(CancelOutcome.TOO_LATE);
     }
 
@@ -284,7 +290,7 @@ class PostgresJobStoreTest {
     @Test
     void longErrorMessagesAreCutToFitTheirColumns() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1);
+        store.start(job.id(), 1, WORKER);
         String message = "x".repeat(5_000);
 
         store.fail(job.id(), "decoder-crash", message);
@@ -297,7 +303,7 @@ class PostgresJobStoreTest {
     @Test
     void aFailureMessageWithANulCharacterStillEndsTheJob() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1);
+        store.start(job.id(), 1, WORKER);
 
         store.fail(job.id(), "corrupt-image", "bad marker \u0000 at offset 12");
 
@@ -320,7 +326,7 @@ class PostgresJobStoreTest {
     @Test
     void readingJobsNeedsOneConnectionAtATime() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1);
+        store.start(job.id(), 1, WORKER);
         store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 900, "renditions/x/thumb.webp")));
         HikariConfig config = new HikariConfig();
         config.setDataSource(postgres.getPostgresDatabase());
@@ -339,7 +345,7 @@ class PostgresJobStoreTest {
     void cancelTellsWhetherItCancelledWasTooLateOrFoundNothing() {
         Job queued = store.create(submission(Priority.NORMAL, null));
         Job processing = store.create(submission(Priority.NORMAL, null));
-        store.start(processing.id(), 1);
+        store.start(processing.id(), 1, WORKER);
 
         assertThat(store.cancel(queued.id())).isEqualTo(CancelOutcome.CANCELLED);
         assertThat(store.cancel(queued.id())).isEqualTo(CancelOutcome.TOO_LATE);
@@ -350,7 +356,7 @@ class PostgresJobStoreTest {
         assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(cancelled.history()).extracting(Job.Event::status)
                 .containsExactly(JobStatus.QUEUED, JobStatus.CANCELLED);
-        assertThat(store.start(queued.id(), 1)).isNull();
+        assertThat(store.start(queued.id(), 1, WORKER)).isNull();
         assertThat(store.find(queued.id())).map(Job::status).contains(JobStatus.CANCELLED);
         assertThat(store.find(processing.id())).map(Job::status).contains(JobStatus.PROCESSING);
     }
@@ -361,8 +367,8 @@ class PostgresJobStoreTest {
         Job normalProcessing = store.create(submission(Priority.NORMAL, null));
         Job urgentProcessing = store.create(submission(Priority.URGENT, null));
         Job backgroundQueued = store.create(submission(Priority.BACKGROUND, null));
-        store.start(normalProcessing.id(), 1);
-        store.start(urgentProcessing.id(), 1);
+        store.start(normalProcessing.id(), 1, WORKER);
+        store.start(urgentProcessing.id(), 1, WORKER);
         backdate(urgentQueued, 40);
         backdate(normalProcessing, 30);
         backdate(urgentProcessing, 20);

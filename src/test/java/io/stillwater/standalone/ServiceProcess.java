@@ -1,0 +1,94 @@
+package io.stillwater.standalone;
+
+import static org.awaitility.Awaitility.await;
+
+import io.stillwater.ServiceClient;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service as it is deployed: the built jar run by {@code java -jar} in a process of its own, its
+ * configuration in arguments and its credentials in environment variables, output in a log file.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private final String name;
+    private final int port;
+    private final Path log;
+    private final Process process;
+
+    private ServiceProcess(String name, int port, Path log, Process process) {
+        this.name = name;
+        this.port = port;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Starts {@code jar} on a free port with {@code arguments} and the variables in {@code environment}. */
+    static ServiceProcess start(Path jar, String name, Path log, Map<String, String> environment, String... arguments)
+            throws IOException {
+        int port = LocalProcesses.freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString(),
+                "--server.port=" + port));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        LocalProcesses.cleanEnvironment(builder);
+        builder.environment().putAll(environment);
+        return new ServiceProcess(name, port, log, LocalProcesses.track(builder.start()));
+    }
+
+    String name() {
+        return name;
+    }
+
+    ServiceClient client() {
+        return new ServiceClient(port);
+    }
+
+    boolean isRunning() {
+        return process.isAlive();
+    }
+
+    /** Waits until the instance reports itself ready for traffic ({@code /actuator/health/readiness}). */
+    void awaitReady(Duration patience) {
+        ServiceClient client = client();
+        await(name + " ready").atMost(patience).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n"
+                        + LocalProcesses.tail(log, 60));
+            }
+            try {
+                return client.get("/actuator/health/readiness").status() == 200;
+            } catch (RuntimeException notListeningYet) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * Stops the instance the way a supervisor does (SIGTERM: Spring Boot's orderly shutdown) and waits for
+     * the process to end.
+     *
+     * @return whether it ended within {@code patience}
+     */
+    boolean stop(Duration patience) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The end of the instance's log, for failure messages. */
+    String logTail() {
+        return LocalProcesses.tail(log, 60);
+    }
+
+    @Override
+    public void close() {
+        LocalProcesses.terminate(process, Duration.ofSeconds(60));
+    }
+}
