@@ -50,51 +50,13 @@ public final class ImageEngine {
         for (OutputSpec output : outputs) {
             BufferedImage result = image;
             for (Operation op : output.ops() == null ? List.<Operation>of() : output.ops()) {
-                result = apply(result, op);
+                result = op.applyTo(result);
             }
             ImageFormat format = output.formatOrDefault();
             byte[] encoded = encode(result, format, output.qualityOrDefault());
             renditions.add(new Rendition(output.name(), format, result.getWidth(), result.getHeight(), encoded));
         }
         return renditions;
-    }
-
-    private static BufferedImage apply(BufferedImage image, Operation op) {
-        if (op instanceof Resize resize) {
-            return resize(image, resize);
-        }
-        throw new IllegalArgumentException("unknown operation " + op);
-    }
-
-    static BufferedImage resize(BufferedImage image, Resize resize) {
-        int sw = image.getWidth();
-        int sh = image.getHeight();
-        double sx = resize.width() == null ? Double.NaN : resize.width() / (double) sw;
-        double sy = resize.height() == null ? Double.NaN : resize.height() / (double) sh;
-        boolean cover = resize.fitOrDefault() == Resize.Fit.COVER && resize.width() != null && resize.height() != null;
-        double scale = Double.isNaN(sx) ? sy : Double.isNaN(sy) ? sx : cover ? Math.max(sx, sy) : Math.min(sx, sy);
-        if (!cover) {
-            if (scale > 1 && !resize.enlargeOrDefault()) {
-                return image;
-            }
-            return Scaler.scale(image, dimension(sw * scale), dimension(sh * scale));
-        }
-        int boxW = resize.width();
-        int boxH = resize.height();
-        if (scale > 1 && !resize.enlargeOrDefault()) {
-            // Keep the box's aspect ratio, at the largest size the source fills without enlarging.
-            boxW = Math.min(sw, dimension(boxW / scale));
-            boxH = Math.min(sh, dimension(boxH / scale));
-            scale = 1;
-        }
-        int scaledW = Math.max(boxW, dimension(sw * scale));
-        int scaledH = Math.max(boxH, dimension(sh * scale));
-        BufferedImage scaled = scale == 1 ? image : Scaler.scale(image, scaledW, scaledH);
-        return Scaler.crop(scaled, (scaled.getWidth() - boxW) / 2, (scaled.getHeight() - boxH) / 2, boxW, boxH);
-    }
-
-    private static int dimension(double value) {
-        return Math.max(1, (int) Math.round(value));
     }
 
     /**
