@@ -100,7 +100,12 @@ public record StillwaterProperties(
      * (such as {@code op: resize}, {@code width: 256}) and are read and validated like a client's.
      */
     public record PresetOutput(
-            @NotBlank String name, List<Map<String, String>> ops, String format, Integer quality) {}
+            @NotBlank String name,
+            List<Map<String, String>> ops,
+            String format,
+            Integer quality,
+            Boolean progressive,
+            Boolean keepMetadata) {}
 
     /**
      * @param defaultPreset preset used when a job names neither {@code preset} nor {@code outputs}

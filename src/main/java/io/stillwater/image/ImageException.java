@@ -35,6 +35,11 @@ public class ImageException extends RuntimeException {
                 limit);
     }
 
+    /** Well-formed, but in a colour space no decoder here turns into RGB. */
+    public static ImageException unsupportedColourSpace(String reason, Throwable cause) {
+        return new ImageException("unsupported-colour-space", reason, cause);
+    }
+
     /** Damaged or truncated pixel data. */
     public static ImageException corrupt(String message, Throwable cause) {
         return new ImageException("corrupt-image", message, cause);
