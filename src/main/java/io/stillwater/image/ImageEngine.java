@@ -6,7 +6,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * Renders a job's outputs from one source image: checks the header against the pixel limit, decodes once
+ * Renders a job's outputs from one source image: checks the header against the limits, decodes once
  * (at reduced resolution when every output is a large downscale) into sRGB, applies EXIF orientation,
  * runs each output's operations in order and encodes it. Renditions carry no metadata from the
  * source, except the profile and copyright an output asks to keep.
@@ -14,11 +14,15 @@ import javax.imageio.ImageIO;
 public final class ImageEngine {
 
     private final ImageInspector inspector = new ImageInspector();
-    private final long maxPixels;
+    private final ImageLimits limits;
 
     /** @param maxPixels the largest source, width × height, this engine will decode */
     public ImageEngine(long maxPixels) {
-        this.maxPixels = maxPixels;
+        this(new ImageLimits(maxPixels, ImageLimits.DEFAULT_MAX_FRAMES));
+    }
+
+    public ImageEngine(ImageLimits limits) {
+        this.limits = limits;
     }
 
     /**
@@ -27,9 +31,7 @@ public final class ImageEngine {
      */
     public List<Rendition> render(byte[] source, List<OutputSpec> outputs) {
         ImageInfo info = inspector.inspect(source);
-        if (info.pixels() > maxPixels) {
-            throw ImageException.tooManyPixels(info, maxPixels);
-        }
+        limits.check(info);
         int subsampling = subsampling(info, outputs);
         BufferedImage image = Orientation.apply(Decoder.decode(source, info, subsampling), info.orientation());
         KeptMetadata kept = null;

@@ -17,8 +17,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads format, dimensions and EXIF orientation from an image's header and metadata segments,
- * without decoding a single pixel, so limits are checked before any memory is spent on pixels.
+ * Reads format, dimensions, EXIF orientation and frame count from an image's header and metadata
+ * segments, without decoding a single pixel, so limits are checked before any memory is spent on
+ * pixels.
  */
 public final class ImageInspector {
 
@@ -42,7 +43,7 @@ public final class ImageInspector {
             int[] webp = format == ImageFormat.WEBP ? webpDimensions(data) : null;
             if (webp != null) {
                 // Likewise a WebP's size is in its first chunk, whatever follows.
-                return checked(new ImageInfo(format, webp[0], webp[1], 1));
+                return checked(new ImageInfo(format, webp[0], webp[1], 1, FrameCounter.count(format, data)));
             }
             throw ImageException.unsupported("the %s header cannot be read: %s".formatted(format.id(), e.getMessage()));
         }
@@ -51,7 +52,7 @@ public final class ImageInspector {
             // A WebP cut short may lose its metadata directory, but its size is in the first chunk.
             size = webpDimensions(data);
         }
-        return checked(new ImageInfo(format, size[0], size[1], orientation(metadata)));
+        return checked(new ImageInfo(format, size[0], size[1], orientation(metadata), FrameCounter.count(format, data)));
     }
 
     /** Width and height from the first chunk of a WebP (VP8X canvas, VP8 or VP8L frame header), or null. */

@@ -120,6 +120,7 @@ class ImageFormatsTest {
     void readsTheFirstFrameOfAnAnimatedGif() {
         byte[] gif = CraftedImages.animatedGif(20, 10, 0xFF0000, 0x0000FF, 0x00FF00);
 
+        assertThat(new ImageInspector().inspect(gif).frames()).isEqualTo(3);
         assertColour(renderPng(gif), 10, 5, Color.RED);
     }
 

@@ -124,7 +124,7 @@ class JobSpecsTest {
     private static StillwaterProperties properties() {
         return new StillwaterProperties(
                 Path.of("data"),
-                new StillwaterProperties.Limits(DataSize.ofMegabytes(50), 50_000_000, 8192, 10),
+                new StillwaterProperties.Limits(DataSize.ofMegabytes(50), 50_000_000, 8192, 10, 1000),
                 new StillwaterProperties.Storage("bucket", "", "", "us-east-1", "", "", Duration.ofHours(1),
                         new StillwaterProperties.Storage.Embedded(false, "127.0.0.1", 0)),
                 new StillwaterProperties.Jobs("web", "jobs", 100),
