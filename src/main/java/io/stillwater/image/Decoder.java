@@ -35,6 +35,8 @@ import javax.imageio.stream.ImageInputStream;
  */
 final class Decoder {
 
+    private static final String UNSUPPORTED_COLOUR_SPACE = "unsupported-colour-space";
+
     private Decoder() {}
 
     static BufferedImage decode(byte[] source, ImageInfo info, int subsampling) {
@@ -45,12 +47,27 @@ final class Decoder {
                 return read(source, info, subsampling, Codecs.cmykJpegReader());
             }
             if (components != 1 && components != 3) {
+                // TwelveMonkeys would return two components as some colour space of its guessing.
                 throw ImageException.unsupportedColourSpace(
                         "the jpeg has %d colour components; greyscale (1), YCbCr or RGB (3) and CMYK or YCCK (4) decode"
                                 .formatted(components), null);
             }
         }
-        BufferedImage image = read(source, info, subsampling, Codecs.reader(format));
+        BufferedImage image;
+        try {
+            image = read(source, info, subsampling, Codecs.reader(format));
+        } catch (ImageException e) {
+            if (format != ImageFormat.JPEG || !e.code().equals(UNSUPPORTED_COLOUR_SPACE)) {
+                throw e;
+            }
+            // TwelveMonkeys copes with some colour setups the JDK refuses (a damaged ICC profile,
+            // unusual component ids); when it cannot either, the JDK's reason stands.
+            try {
+                return read(source, info, subsampling, Codecs.cmykJpegReader());
+            } catch (ImageException second) {
+                throw e;
+            }
+        }
         if (format == ImageFormat.PNG || format == ImageFormat.WEBP) {
             ICC_ColorSpace embedded = IccProfiles.nonSrgbRgb(IccProfiles.read(format, source));
             if (embedded != null) {
