@@ -267,6 +267,41 @@ public final class CraftedImages {
         return file.array();
     }
 
+    /**
+     * A real animated WebP: each frame is a solid colour encoded by the WebP writer, its image chunks
+     * wrapped in an ANMF chunk covering the whole canvas.
+     */
+    public static byte[] animatedWebp(int width, int height, int... rgbs) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        ByteBuffer vp8x = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        vp8x.put((byte) 0x02).put(new byte[3]);
+        uint24(vp8x, width - 1);
+        uint24(vp8x, height - 1);
+        riff(body, "VP8X", vp8x.array());
+        riff(body, "ANIM", new byte[6]);
+        for (int rgb : rgbs) {
+            BufferedImage frame = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    frame.setRGB(x, y, rgb);
+                }
+            }
+            byte[] still = TestImages.encode(frame, "webp");
+            byte[] chunks = Arrays.copyOfRange(still, 12, still.length);
+            ByteBuffer anmf = ByteBuffer.allocate(16 + chunks.length).order(ByteOrder.LITTLE_ENDIAN);
+            anmf.put(new byte[6]);
+            uint24(anmf, width - 1);
+            uint24(anmf, height - 1);
+            uint24(anmf, 100);
+            anmf.put((byte) 0).put(chunks);
+            riff(body, "ANMF", anmf.array());
+        }
+        ByteBuffer file = ByteBuffer.allocate(12 + body.size()).order(ByteOrder.LITTLE_ENDIAN);
+        file.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(4 + body.size())
+                .put("WEBP".getBytes(StandardCharsets.US_ASCII)).put(body.toByteArray());
+        return file.array();
+    }
+
     /** A PNG that is nothing but a signature, an IHDR claiming the given size, and IEND. */
     public static byte[] pngHeaderOnly(int width, int height) {
         ByteBuffer ihdr = ByteBuffer.allocate(13);

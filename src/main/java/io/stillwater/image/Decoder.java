@@ -55,7 +55,8 @@ final class Decoder {
         }
         BufferedImage image;
         try {
-            image = read(source, info, subsampling, Codecs.reader(format));
+            byte[] still = format == ImageFormat.WEBP && info.frames() > 1 ? WebpFrames.firstFrame(source) : source;
+            image = read(still, info, subsampling, Codecs.reader(format));
         } catch (ImageException e) {
             if (format != ImageFormat.JPEG || !e.code().equals(UNSUPPORTED_COLOUR_SPACE)) {
                 throw e;

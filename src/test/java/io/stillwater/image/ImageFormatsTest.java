@@ -124,6 +124,17 @@ class ImageFormatsTest {
         assertColour(renderPng(gif), 10, 5, Color.RED);
     }
 
+    @Test
+    void readsTheFirstFrameOfAnAnimatedWebp() {
+        byte[] webp = CraftedImages.animatedWebp(20, 10, 0xFF0000, 0x0000FF);
+
+        ImageInfo info = new ImageInspector().inspect(webp);
+
+        assertThat(info.frames()).isEqualTo(2);
+        assertThat(info.width()).isEqualTo(20);
+        assertColour(renderPng(webp), 10, 5, Color.RED);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"bmp", "tiff", "gif", "webp", "png", "jpeg"})
     void readsEveryFormatItSniffs(String format) {
