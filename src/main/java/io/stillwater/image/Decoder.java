@@ -23,10 +23,12 @@ import javax.imageio.stream.ImageInputStream;
  * {@code TYPE_INT_ARGB} with alpha), the one layout the operations and encoders work on.
  *
  * <ul>
- *   <li>JPEG: greyscale and YCbCr through the JDK's reader; CMYK and YCCK (four components) through
- *       TwelveMonkeys', which applies Adobe's conventions and an embedded CMYK profile. Both readers
- *       apply an embedded RGB profile.
+ *   <li>JPEG: greyscale and YCbCr through the JDK's reader, with TwelveMonkeys' as a second try when
+ *       the JDK's refuses the colour setup; CMYK and YCCK (four components) through TwelveMonkeys',
+ *       which applies Adobe's conventions and an embedded CMYK profile. Both readers apply an
+ *       embedded RGB profile.
  *   <li>PNG and WebP: their readers ignore an embedded profile, so a non-sRGB one is applied here.
+ *   <li>GIF and WebP animations: the first frame.
  *   <li>Anything that decodes into another colour space is converted to sRGB.
  * </ul>
  *
@@ -61,8 +63,8 @@ final class Decoder {
             if (format != ImageFormat.JPEG || !e.code().equals(UNSUPPORTED_COLOUR_SPACE)) {
                 throw e;
             }
-            // TwelveMonkeys copes with some colour setups the JDK refuses (a damaged ICC profile,
-            // unusual component ids); when it cannot either, the JDK's reason stands.
+            // TwelveMonkeys reads some colour setups the JDK's reader refuses as an unsupported image
+            // type; when it cannot either, the JDK's reason stands.
             try {
                 return read(source, info, subsampling, Codecs.cmykJpegReader());
             } catch (ImageException second) {
