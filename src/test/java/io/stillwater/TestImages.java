@@ -4,11 +4,13 @@ import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Random;
 import javax.imageio.ImageIO;
 
 /** Small images made on the spot, so the tests need no files beyond the repository. */
@@ -42,6 +44,62 @@ public final class TestImages {
         g.fillRect(width / 2, height / 2, width - width / 2, height - height / 2);
         g.dispose();
         return image;
+    }
+
+    public static BufferedImage solid(int width, int height, Color colour) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(colour);
+        g.fillRect(0, 0, width, height);
+        g.dispose();
+        return image;
+    }
+
+    /** Random grey levels, the same for the same seed: the most variance an image can have. */
+    public static BufferedImage noise(int width, int height, long seed) {
+        Random random = new Random(seed);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int v = random.nextInt(256);
+                image.setRGB(x, y, v << 16 | v << 8 | v);
+            }
+        }
+        return image;
+    }
+
+    /** Left half one colour, right half another: a single vertical edge. */
+    public static BufferedImage step(int width, int height, Color left, Color right) {
+        BufferedImage image = solid(width, height, left);
+        Graphics2D g = image.createGraphics();
+        g.setColor(right);
+        g.fillRect(width / 2, 0, width - width / 2, height);
+        g.dispose();
+        return image;
+    }
+
+    /** Flat mid grey except one patch of noise: the only detail a viewer would look at. */
+    public static BufferedImage flatWithTexturedPatch(int width, int height, int px, int py, int pw, int ph) {
+        BufferedImage image = solid(width, height, new Color(128, 128, 128));
+        BufferedImage patch = noise(Math.max(1, pw), Math.max(1, ph), 3);
+        if (pw > 0 && ph > 0) {
+            Graphics2D g = image.createGraphics();
+            g.drawImage(patch, px, py, null);
+            g.dispose();
+        }
+        return image;
+    }
+
+    public static BufferedImage decode(byte[] data) {
+        try {
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(data));
+            if (image == null) {
+                throw new IllegalStateException("no ImageIO reader for the data");
+            }
+            return image;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static byte[] jpeg(int width, int height) {

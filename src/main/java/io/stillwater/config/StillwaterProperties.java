@@ -45,9 +45,15 @@ public record StillwaterProperties(
      * @param maxPixels largest accepted source, width × height
      * @param maxOutputDimension largest width or height an output may ask for
      * @param maxOutputs most outputs one job may ask for
+     * @param maxFrames most frames an animated GIF or WebP may declare, counted from its structure
+     *     before decoding (only the first frame is rendered)
      */
     public record Limits(
-            @NotNull DataSize maxBytes, @Positive long maxPixels, @Positive int maxOutputDimension, @Positive int maxOutputs) {}
+            @NotNull DataSize maxBytes,
+            @Positive long maxPixels,
+            @Positive int maxOutputDimension,
+            @Positive int maxOutputs,
+            @Positive int maxFrames) {}
 
     /**
      * @param bucket bucket for originals and renditions; created at start-up when missing
@@ -110,7 +116,12 @@ public record StillwaterProperties(
      * (such as {@code op: resize}, {@code width: 256}) and are read and validated like a client's.
      */
     public record PresetOutput(
-            @NotBlank String name, List<Map<String, String>> ops, String format, Integer quality) {}
+            @NotBlank String name,
+            List<Map<String, String>> ops,
+            String format,
+            Integer quality,
+            Boolean progressive,
+            Boolean keepMetadata) {}
 
     /**
      * @param defaultPreset preset used when a job names neither {@code preset} nor {@code outputs}

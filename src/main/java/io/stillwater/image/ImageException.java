@@ -35,6 +35,18 @@ public class ImageException extends RuntimeException {
                 limit);
     }
 
+    /** Well-formed, but more frames than the configured limit. */
+    public static ImageTooLargeException tooManyFrames(ImageInfo info, long limit) {
+        return new ImageTooLargeException(
+                "the %s declares %d frames, over the limit of %d".formatted(info.format().id(), info.frames(), limit),
+                limit);
+    }
+
+    /** Well-formed, but in a colour space no decoder here turns into RGB. */
+    public static ImageException unsupportedColourSpace(String reason, Throwable cause) {
+        return new ImageException("unsupported-colour-space", reason, cause);
+    }
+
     /** Damaged or truncated pixel data. */
     public static ImageException corrupt(String message, Throwable cause) {
         return new ImageException("corrupt-image", message, cause);

@@ -7,8 +7,14 @@ package io.stillwater.image;
  * @param width stored width in pixels, before orientation
  * @param height stored height in pixels, before orientation
  * @param orientation the EXIF orientation, 1 (as stored) to 8
+ * @param frames how many frames the file declares (more than 1 for an animated GIF or WebP)
  */
-public record ImageInfo(ImageFormat format, int width, int height, int orientation) {
+public record ImageInfo(ImageFormat format, int width, int height, int orientation, int frames) {
+
+    /** A still image. */
+    public ImageInfo(ImageFormat format, int width, int height, int orientation) {
+        this(format, width, height, orientation, 1);
+    }
 
     public long pixels() {
         return (long) width * height;

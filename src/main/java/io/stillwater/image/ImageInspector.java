@@ -14,10 +14,12 @@ import com.drew.metadata.webp.WebpDirectory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Reads format, dimensions and EXIF orientation from an image's header and metadata segments,
- * without decoding a single pixel, so limits are checked before any memory is spent on pixels.
+ * Reads format, dimensions, EXIF orientation and frame count from an image's header and metadata
+ * segments, without decoding a single pixel, so limits are checked before any memory is spent on
+ * pixels.
  */
 public final class ImageInspector {
 
@@ -38,10 +40,45 @@ public final class ImageInspector {
                 ByteBuffer ihdr = ByteBuffer.wrap(data, 16, 8);
                 return checked(new ImageInfo(format, ihdr.getInt(), ihdr.getInt(), 1));
             }
+            int[] webp = format == ImageFormat.WEBP ? webpDimensions(data) : null;
+            if (webp != null) {
+                // Likewise a WebP's size is in its first chunk, whatever follows.
+                return checked(new ImageInfo(format, webp[0], webp[1], 1, FrameCounter.count(format, data)));
+            }
             throw ImageException.unsupported("the %s header cannot be read: %s".formatted(format.id(), e.getMessage()));
         }
         int[] size = dimensions(format, metadata);
-        return checked(new ImageInfo(format, size[0], size[1], orientation(metadata)));
+        if (format == ImageFormat.WEBP && size[0] == 0 && webpDimensions(data) != null) {
+            // A WebP cut short may lose its metadata directory, but its size is in the first chunk.
+            size = webpDimensions(data);
+        }
+        return checked(new ImageInfo(format, size[0], size[1], orientation(metadata), FrameCounter.count(format, data)));
+    }
+
+    /** Width and height from the first chunk of a WebP (VP8X canvas, VP8 or VP8L frame header), or null. */
+    static int[] webpDimensions(byte[] data) {
+        if (data.length < 30) {
+            return null;
+        }
+        String chunk = new String(data, 12, 4, StandardCharsets.US_ASCII);
+        switch (chunk) {
+            case "VP8X":
+                return new int[] {uint24(data, 24) + 1, uint24(data, 27) + 1};
+            case "VP8 ":
+                return new int[] {
+                    ((data[26] & 0xFF) | (data[27] & 0xFF) << 8) & 0x3FFF,
+                    ((data[28] & 0xFF) | (data[29] & 0xFF) << 8) & 0x3FFF
+                };
+            case "VP8L":
+                int bits = (data[21] & 0xFF) | (data[22] & 0xFF) << 8 | (data[23] & 0xFF) << 16 | (data[24] & 0xFF) << 24;
+                return new int[] {(bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1};
+            default:
+                return null;
+        }
+    }
+
+    private static int uint24(byte[] data, int offset) {
+        return (data[offset] & 0xFF) | (data[offset + 1] & 0xFF) << 8 | (data[offset + 2] & 0xFF) << 16;
     }
 
     private static ImageInfo checked(ImageInfo info) {

@@ -18,6 +18,10 @@ import java.util.List;
  * @param ops the operations, applied in order after EXIF orientation
  * @param format output format, {@code jpeg} unless given
  * @param quality encoder quality 1–100 for lossy formats, 80 unless given
+ * @param progressive JPEG only: write a progressive JPEG, which shows a coarse image early while
+ *     loading (default false)
+ * @param keepMetadata carry over the source's colour profile and copyright notice, and nothing else
+ *     (default false: the rendition carries no metadata at all)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OutputSpec(
@@ -25,13 +29,21 @@ public record OutputSpec(
                 String name,
         @Size(max = 16) List<@NotNull @Valid Operation> ops,
         ImageFormat format,
-        @Min(1) @Max(100) Integer quality) {
+        @Min(1) @Max(100) Integer quality,
+        Boolean progressive,
+        Boolean keepMetadata) {
 
     public static final int DEFAULT_QUALITY = 80;
 
+    /** An output with the default encoding options. */
+    public OutputSpec(String name, List<Operation> ops, ImageFormat format, Integer quality) {
+        this(name, ops, format, quality, null, null);
+    }
+
     /** The same output with defaults filled in, as it is stored with the job. */
     public OutputSpec normalised() {
-        return new OutputSpec(name, ops == null ? List.of() : ops, formatOrDefault(), qualityOrDefault());
+        return new OutputSpec(name, ops == null ? List.of() : ops, formatOrDefault(), qualityOrDefault(),
+                progressiveOrDefault() ? Boolean.TRUE : null, keepMetadataOrDefault() ? Boolean.TRUE : null);
     }
 
     public ImageFormat formatOrDefault() {
@@ -42,8 +54,21 @@ public record OutputSpec(
         return quality == null ? DEFAULT_QUALITY : quality;
     }
 
+    public boolean progressiveOrDefault() {
+        return Boolean.TRUE.equals(progressive);
+    }
+
+    public boolean keepMetadataOrDefault() {
+        return Boolean.TRUE.equals(keepMetadata);
+    }
+
     @AssertTrue(message = "renditions are written as jpeg, png or webp")
     boolean isFormatWritable() {
         return format == null || format.isWritable();
+    }
+
+    @AssertTrue(message = "progressive applies only to format jpeg")
+    boolean isProgressive() {
+        return !progressiveOrDefault() || formatOrDefault() == ImageFormat.JPEG;
     }
 }

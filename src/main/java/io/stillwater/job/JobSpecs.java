@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.stillwater.config.StillwaterProperties;
+import io.stillwater.image.ImageFormat;
+import io.stillwater.image.Operation;
 import io.stillwater.image.OutputSpec;
 import io.stillwater.image.Resize;
 import jakarta.validation.ConstraintViolation;
@@ -79,7 +81,7 @@ public class JobSpecs {
             return spec == null ? JobSpec.empty() : spec;
         } catch (InvalidTypeIdException e) {
             throw new InvalidSpecException(path(e) + ".op",
-                    "unknown operation '%s'; supported: resize".formatted(e.getTypeId()));
+                    "unknown operation '%s'; supported: %s".formatted(e.getTypeId(), Operation.NAMES));
         } catch (UnrecognizedPropertyException e) {
             throw new InvalidSpecException(path(e), "unknown field '%s'".formatted(e.getPropertyName()));
         } catch (JsonMappingException e) {
@@ -98,6 +100,7 @@ public class JobSpecs {
                     .orElseThrow();
             String field = first.getPropertyPath().toString();
             // Class-level checks (such as "a resize needs a width") are reported on the object itself.
+            // Class-level checks named after a field (isWidth, isGravity, ...) already carry its name.
             field = field.replaceAll("\\.(sized|formatWritable)$", "");
             throw new InvalidSpecException(field.isEmpty() ? "spec" : field, first.getMessage());
         }
@@ -135,6 +138,10 @@ public class JobSpecs {
                 if (ops.get(j) instanceof Resize resize) {
                     checkDimension(resize.width(), "outputs[%d].ops[%d].width".formatted(i, j), limits);
                     checkDimension(resize.height(), "outputs[%d].ops[%d].height".formatted(i, j), limits);
+                    if (resize.hasTransparentBackground() && output.formatOrDefault() == ImageFormat.JPEG) {
+                        throw new InvalidSpecException("outputs[%d].ops[%d].background".formatted(i, j),
+                                "a transparent background needs format png or webp; jpeg has no alpha");
+                    }
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.stillwater.processing;
 import io.stillwater.config.StillwaterProperties;
 import io.stillwater.image.ImageEngine;
 import io.stillwater.image.ImageException;
+import io.stillwater.image.ImageLimits;
 import io.stillwater.image.Rendition;
 import io.stillwater.job.Job;
 import io.stillwater.storage.ObjectKeys;
@@ -28,7 +29,8 @@ public class Renderer {
     private final long maxBytes;
 
     public Renderer(StillwaterProperties properties) {
-        this.engine = new ImageEngine(properties.limits().maxPixels());
+        this.engine = new ImageEngine(
+                new ImageLimits(properties.limits().maxPixels(), properties.limits().maxFrames()));
         this.maxBytes = properties.limits().maxBytes().toBytes();
     }
 

@@ -1,0 +1,160 @@
+package io.stillwater.image;
+
+import java.awt.Graphics2D;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
+import java.awt.color.ICC_Profile;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorConvertOp;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes the first frame of a source into packed sRGB pixels ({@code TYPE_INT_RGB}, or
+ * {@code TYPE_INT_ARGB} with alpha), the one layout the operations and encoders work on.
+ *
+ * <ul>
+ *   <li>JPEG: greyscale and YCbCr through the JDK's reader, with TwelveMonkeys' as a second try when
+ *       the JDK's refuses the colour setup; CMYK and YCCK (four components) through TwelveMonkeys',
+ *       which applies Adobe's conventions and an embedded CMYK profile. Both readers apply an
+ *       embedded RGB profile.
+ *   <li>PNG and WebP: their readers ignore an embedded profile, so a non-sRGB one is applied here.
+ *   <li>GIF and WebP animations: the first frame.
+ *   <li>Anything that decodes into another colour space is converted to sRGB.
+ * </ul>
+ *
+ * Any decoder warning (truncated data, a bad checksum) fails the decode as {@code corrupt-image}
+ * rather than letting grey bands reach a rendition.
+ */
+final class Decoder {
+
+    private static final String UNSUPPORTED_COLOUR_SPACE = "unsupported-colour-space";
+
+    private Decoder() {}
+
+    static BufferedImage decode(byte[] source, ImageInfo info, int subsampling) {
+        ImageFormat format = info.format();
+        if (format == ImageFormat.JPEG) {
+            int components = JpegComponents.count(source);
+            if (components == 4) {
+                return read(source, info, subsampling, Codecs.cmykJpegReader());
+            }
+            if (components != 1 && components != 3) {
+                // TwelveMonkeys would return two components as some colour space of its guessing.
+                throw ImageException.unsupportedColourSpace(
+                        "the jpeg has %d colour components; greyscale (1), YCbCr or RGB (3) and CMYK or YCCK (4) decode"
+                                .formatted(components), null);
+            }
+        }
+        BufferedImage image;
+        try {
+            byte[] still = format == ImageFormat.WEBP && info.frames() > 1 ? WebpFrames.firstFrame(source) : source;
+            image = read(still, info, subsampling, Codecs.reader(format));
+        } catch (ImageException e) {
+            if (format != ImageFormat.JPEG || !e.code().equals(UNSUPPORTED_COLOUR_SPACE)) {
+                throw e;
+            }
+            // TwelveMonkeys reads some colour setups the JDK's reader refuses as an unsupported image
+            // type; when it cannot either, the JDK's reason stands.
+            try {
+                return read(source, info, subsampling, Codecs.cmykJpegReader());
+            } catch (ImageException second) {
+                throw e;
+            }
+        }
+        if (format == ImageFormat.PNG || format == ImageFormat.WEBP) {
+            ICC_ColorSpace embedded = IccProfiles.nonSrgbRgb(IccProfiles.read(format, source));
+            if (embedded != null) {
+                toSrgb(image, embedded);
+            }
+        }
+        return image;
+    }
+
+    private static BufferedImage read(byte[] source, ImageInfo info, int subsampling, ImageReader reader) {
+        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(source))) {
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((r, warning) -> {
+                if (isDamage(warning)) {
+                    warnings.add(warning);
+                }
+            });
+            reader.setInput(input, true, true);
+            ImageReadParam param = reader.getDefaultReadParam();
+            if (subsampling > 1 && info.format() != ImageFormat.WEBP) {
+                param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+            }
+            BufferedImage decoded = reader.read(0, param);
+            if (!warnings.isEmpty()) {
+                throw ImageException.corrupt("the image data is damaged: " + String.join("; ", warnings), null);
+            }
+            return toRgb(decoded);
+        } catch (IIOException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("Unsupported Image Type") || message.toLowerCase().contains("color space")
+                    || message.toLowerCase().contains("colour space")) {
+                throw ImageException.unsupportedColourSpace(
+                        "the %s uses a colour space that cannot be decoded: %s".formatted(info.format().id(), message), e);
+            }
+            throw ImageException.corrupt("the image data is damaged: " + message, e);
+        } catch (ImageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw ImageException.corrupt("the image data cannot be decoded: " + e.getMessage(), e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /**
+     * Whether a decoder warning means damaged data. TwelveMonkeys also warns about colour handling
+     * (no embedded CMYK profile, an ignored or repaired profile), which says nothing about damage.
+     */
+    static boolean isDamage(String warning) {
+        String text = String.valueOf(warning).toLowerCase(Locale.ROOT);
+        return !(text.contains("icc") || text.contains("profile") || text.contains("color") || text.contains("colour"));
+    }
+
+    /** Brings any decoded layout to packed sRGB or sRGB with alpha. */
+    private static BufferedImage toRgb(BufferedImage image) {
+        boolean alpha = image.getColorModel().hasAlpha();
+        int type = alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
+        if (image.getType() == type) {
+            return image;
+        }
+        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), type);
+        ColorSpace space = image.getColorModel().getColorSpace();
+        if (!space.isCS_sRGB() && space.getType() != ColorSpace.TYPE_GRAY) {
+            // A colour-managed conversion; drawing would treat the components as if they were sRGB.
+            new ColorConvertOp(null).filter(image, out);
+            return out;
+        }
+        Graphics2D g = out.createGraphics();
+        try {
+            g.drawImage(image, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** Reinterprets packed RGB components as being in {@code space} and converts them to sRGB in place. */
+    static void toSrgb(BufferedImage image, ICC_ColorSpace space) {
+        ColorConvertOp convert = new ColorConvertOp(
+                new ICC_Profile[] {space.getProfile(), ICC_Profile.getInstance(ColorSpace.CS_sRGB)}, null);
+        WritableRaster raster = image.getRaster();
+        WritableRaster colour = raster.createWritableChild(0, 0, raster.getWidth(), raster.getHeight(), 0, 0,
+                new int[] {0, 1, 2});
+        WritableRaster converted = convert.filter(colour, null);
+        colour.setRect(converted);
+    }
+}

@@ -1,0 +1,78 @@
+package io.stillwater.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.management.ThreadMXBean;
+import io.stillwater.CraftedImages;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Limits are judged from the header before any pixel is decoded: a few bytes claiming a huge image,
+ * or an animation declaring more frames than allowed, are refused without the memory they ask for.
+ */
+class ImageLimitsTest {
+
+    /** Far below the 10.8 GB that 60000 × 60000 packed RGB pixels would take. */
+    private static final long MAX_ALLOCATION = 64L * 1024 * 1024;
+
+    private final ImageEngine engine = new ImageEngine(new ImageLimits(50_000_000, 2));
+
+    @ParameterizedTest
+    @ValueSource(strings = {"png", "jpeg"})
+    void aTinyFileClaiming60000By60000PixelsIsRefusedWithoutAllocatingThem(String format) {
+        byte[] claim = format.equals("png") ? CraftedImages.pngHeaderOnly(60_000, 60_000)
+                : CraftedImages.jpegHeaderOnly(60_000, 60_000);
+        assertThat(claim.length).isLessThan(100);
+
+        ImageInfo info = new ImageInspector().inspect(claim);
+        assertThat(info.pixels()).as("computed in long, past int's range").isEqualTo(3_600_000_000L);
+
+        long before = allocatedBytes();
+        assertThatThrownBy(() -> engine.render(claim, List.of(new OutputSpec("out", List.of(), ImageFormat.JPEG, 80))))
+                .isInstanceOf(ImageException.ImageTooLargeException.class)
+                .hasMessageContaining("60000 × 60000")
+                .extracting(e -> ((ImageException) e).code()).isEqualTo("image-too-large");
+        assertThat(allocatedBytes() - before).as("bytes allocated while refusing").isLessThan(MAX_ALLOCATION);
+    }
+
+    @Test
+    void anAnimatedGifOverTheFrameLimitIsRefusedAndOneWithinItRenders() {
+        byte[] three = CraftedImages.animatedGif(8, 8, 0xFF0000, 0x00FF00, 0x0000FF);
+        byte[] two = CraftedImages.animatedGif(8, 8, 0xFF0000, 0x00FF00);
+
+        assertThatThrownBy(() -> engine.render(three, List.of(new OutputSpec("out", List.of(), ImageFormat.PNG, null))))
+                .isInstanceOf(ImageException.ImageTooLargeException.class)
+                .hasMessageContaining("3 frames")
+                .satisfies(e -> assertThat(((ImageException.ImageTooLargeException) e).limit()).isEqualTo(2));
+        assertThat(engine.render(two, List.of(new OutputSpec("out", List.of(), ImageFormat.PNG, null)))).hasSize(1);
+    }
+
+    @Test
+    void anAnimatedWebpDeclaringManyFramesIsRefusedFromItsChunksAlone() {
+        byte[] webp = CraftedImages.animatedWebpContainer(100, 80, 5000);
+
+        ImageInfo info = new ImageInspector().inspect(webp);
+
+        assertThat(info.frames()).isEqualTo(5000);
+        assertThat(info.width()).isEqualTo(100);
+        assertThatThrownBy(() -> engine.render(webp, List.of(new OutputSpec("out", List.of(), ImageFormat.PNG, null))))
+                .isInstanceOf(ImageException.ImageTooLargeException.class)
+                .hasMessageContaining("5000 frames");
+    }
+
+    @Test
+    void stillImagesCountOneFrame() {
+        assertThat(FrameCounter.count(ImageFormat.PNG, CraftedImages.pngHeaderOnly(10, 10))).isEqualTo(1);
+        assertThat(FrameCounter.count(ImageFormat.GIF, CraftedImages.animatedGif(4, 4, 0xFFFFFF))).isEqualTo(1);
+    }
+
+    private static long allocatedBytes() {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        return threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+}
