@@ -4,11 +4,12 @@ import io.stillwater.config.StillwaterProperties;
 import io.stillwater.image.ImageException;
 import io.stillwater.image.ImageInfo;
 import io.stillwater.image.ImageInspector;
+import io.stillwater.image.ImageLimits;
 import org.springframework.stereotype.Component;
 
 /**
  * The cheap checks intake makes before anything is stored: the format by the bytes, the dimensions
- * from the header against the pixel limit (no pixel is decoded), and the depth of the job's priority
+ * and frame count from the header against the limits (no pixel is decoded), and the depth of the job's priority
  * class against {@code stillwater.intake.max-queued}. The depth is read from the job store, which all
  * instances share, so it holds across a cluster and whichever broker runs.
  */
@@ -17,12 +18,12 @@ public class IntakeGuard {
 
     private final ImageInspector inspector = new ImageInspector();
     private final JobStore store;
-    private final long maxPixels;
+    private final ImageLimits limits;
     private final int maxQueued;
 
     public IntakeGuard(JobStore store, StillwaterProperties properties) {
         this.store = store;
-        this.maxPixels = properties.limits().maxPixels();
+        this.limits = new ImageLimits(properties.limits().maxPixels(), properties.limits().maxFrames());
         this.maxQueued = properties.intake().maxQueued();
     }
 
@@ -32,9 +33,7 @@ public class IntakeGuard {
      */
     public Submission check(Submission submission) {
         ImageInfo info = inspector.inspect(submission.data());
-        if (info.pixels() > maxPixels) {
-            throw ImageException.tooManyPixels(info, maxPixels);
-        }
+        limits.check(info);
         Priority priority = submission.request().priority();
         if (store.countQueued(priority) >= maxQueued) {
             throw new QueueFullException(priority, maxQueued);

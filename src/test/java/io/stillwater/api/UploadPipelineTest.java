@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stillwater.CraftedImages;
 import io.stillwater.ServiceClient;
 import io.stillwater.ServiceTest;
 import io.stillwater.TestImages;
@@ -33,6 +34,7 @@ import org.springframework.http.MediaType;
     "stillwater.storage.embedded.port=0",
     "stillwater.limits.max-bytes=2MB",
     "stillwater.limits.max-pixels=4000000",
+    "stillwater.limits.max-frames=3",
     "camel.main.name=upload-pipeline-test",
     "stillwater.instance-id=pipeline-test"
 })
@@ -160,6 +162,16 @@ class UploadPipelineTest extends ServiceTest {
 
         assertProblem(answer, 422, "image-too-large");
         assertThat(answer.body().path("limit").asLong()).isEqualTo(4_000_000);
+    }
+
+    @Test
+    void anAnimationWithMoreFramesThanTheLimitIsA422AtIntake() {
+        byte[] gif = CraftedImages.animatedGif(40, 30, 0xff0000, 0x00ff00, 0x0000ff, 0xffffff);
+
+        ServiceClient.Answer answer = client.upload(gif, "loop.gif", "image/gif", null);
+
+        assertProblem(answer, 422, "image-too-large");
+        assertThat(answer.body().path("limit").asLong()).isEqualTo(3);
     }
 
     @Test
