@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param jobs defaults applied to a job's spec, and the job queues
  * @param intake how much intake takes before it pushes back
  * @param processing the workers
+ * @param retry how transient failures are retried before a job is dead-lettered
  * @param presets named output lists a job selects with {@code preset}
  */
 @Validated
@@ -38,6 +39,7 @@ public record StillwaterProperties(
         @Valid @NotNull Jobs jobs,
         @Valid @NotNull Intake intake,
         @Valid @NotNull Processing processing,
+        @Valid @NotNull Retry retry,
         @NotEmpty Map<String, @NotEmpty List<@Valid PresetOutput>> presets) {
 
     /**
@@ -112,6 +114,21 @@ public record StillwaterProperties(
     }
 
     /**
+     * Retries of transient failures (object store, database), owned by the worker: exponential
+     * back-off with jitter, then the job is dead-lettered. The broker's own delivery limit
+     * ({@code artemis-config/broker.xml}) only stops messages that crash their workers.
+     *
+     * @param maxRedeliveries retries after the first attempt, within one delivery
+     * @param delay wait before the first retry
+     * @param multiplier growth of the wait per retry
+     * @param maxDelay longest wait
+     * @param maxDeliveries deliveries of one message (each one a worker that died or rolled back
+     *     mid-job) after which the job is dead-lettered without being processed again
+     */
+    public record Retry(@Min(0) int maxRedeliveries, @NotNull Duration delay, @Min(1) double multiplier,
+            @NotNull Duration maxDelay, @Positive int maxDeliveries) {}
+
+    /**
      * One output of a preset, written as in a job's spec. Operations are maps of their JSON fields
      * (such as {@code op: resize}, {@code width: 256}) and are read and validated like a client's.
      */
@@ -127,7 +144,9 @@ public record StillwaterProperties(
      * @param defaultPreset preset used when a job names neither {@code preset} nor {@code outputs}
      * @param queuePrefix the Artemis queues jobs wait on are this, a dot and the priority class
      *     ({@code stillwater.jobs.urgent}, {@code .normal}, {@code .background})
+     * @param deadLetterQueue where dead-lettered job messages go, with the failure in their headers
      * @param listLimit page size cap for {@code GET /api/v1/jobs}
      */
-    public record Jobs(@NotBlank String defaultPreset, @NotBlank String queuePrefix, @Positive int listLimit) {}
+    public record Jobs(@NotBlank String defaultPreset, @NotBlank String queuePrefix, @NotBlank String deadLetterQueue,
+            @Positive int listLimit) {}
 }

@@ -119,26 +119,65 @@ public class JobStore {
     }
 
     /**
-     * Marks a job as being worked on, on delivery {@code attempt} of its message, by the service instance
-     * named {@code worker}; both are recorded in the job's history.
+     * Marks a job as being worked on by the service instance named {@code worker}. The attempt is
+     * counted here, durably, before any expensive step, so a job whose every attempt crashes its worker
+     * still shows how often it was tried.
      *
+     * @param delivery the broker's delivery count of the job's message, recorded when above 1
      * @return the job, or {@code null} when it is unknown, cancelled or already ended: the message is
      *     then a duplicate or stale and is acknowledged without work
      */
     @Transactional
-    public Job start(String id, int attempt, String worker) {
+    public Job start(String id, int delivery, String worker) {
         OffsetDateTime now = now();
         int updated = jdbc.sql("""
-                UPDATE jobs SET status = 'processing', attempts = :attempt, updated_at = :now
+                UPDATE jobs SET status = 'processing', attempts = attempts + 1, updated_at = :now
                 WHERE id = :id AND status IN ('queued', 'processing')
                 """)
-                .param("attempt", attempt).param("now", now).param("id", id)
+                .param("now", now).param("id", id)
                 .update();
         if (updated == 0) {
             return null;
         }
-        event(id, JobStatus.PROCESSING, now, "attempt " + attempt + " on " + worker);
+        event(id, JobStatus.PROCESSING, now, "attempt " + attempts(id) + " on " + worker
+                + (delivery > 1 ? " (delivery " + delivery + ")" : ""));
         return find(id).orElseThrow();
+    }
+
+    /** Counts one more attempt at a job whose last one failed for a transient reason; it stays processing. */
+    @Transactional
+    public void retrying(String id, String reason) {
+        OffsetDateTime now = now();
+        int updated = jdbc.sql("""
+                UPDATE jobs SET attempts = attempts + 1, updated_at = :now WHERE id = :id AND status = 'processing'
+                """)
+                .param("now", now).param("id", id)
+                .update();
+        if (updated > 0) {
+            event(id, JobStatus.PROCESSING, now, "attempt " + attempts(id) + " after: " + reason);
+        }
+    }
+
+    /**
+     * Ends a job {@code dead_lettered}: its transient failures outlasted the retry budget, or its message
+     * kept crashing workers. An operator may replay it.
+     */
+    @Transactional
+    public void deadLetter(String id, String code, String message) {
+        OffsetDateTime now = now();
+        int updated = jdbc.sql("""
+                UPDATE jobs SET status = 'dead_lettered', error_code = :code, error_message = :message, updated_at = :now
+                WHERE id = :id AND status IN ('queued', 'processing')
+                """)
+                .param("code", code).param("message", truncate(message)).param("now", now).param("id", id)
+                .update();
+        if (updated > 0) {
+            event(id, JobStatus.DEAD_LETTERED, now, code + ": " + message);
+        }
+    }
+
+    private int attempts(String id) {
+        return jdbc.sql("SELECT attempts FROM jobs WHERE id = :id").param("id", id).query(Integer.class).single();
     }
 
     /** Records the renditions and ends the job {@code succeeded}. */
@@ -184,21 +223,6 @@ public class JobStore {
                 .update();
         if (updated > 0) {
             event(id, JobStatus.FAILED, now, code + ": " + message);
-        }
-    }
-
-    /** Puts a job back in the queue after a transient failure; its message will be delivered again. */
-    @Transactional
-    public void retryLater(String id, String code, String message) {
-        OffsetDateTime now = now();
-        int updated = jdbc.sql("""
-                UPDATE jobs SET status = 'queued', error_code = :code, error_message = :message, updated_at = :now
-                WHERE id = :id AND status = 'processing'
-                """)
-                .param("code", code).param("message", truncate(message)).param("now", now).param("id", id)
-                .update();
-        if (updated > 0) {
-            event(id, JobStatus.QUEUED, now, "retry after " + code + ": " + message);
         }
     }
 

@@ -128,9 +128,10 @@ class JobSpecsTest {
                 new StillwaterProperties.Limits(DataSize.ofMegabytes(50), 50_000_000, 8192, 10, 1000),
                 new StillwaterProperties.Storage("bucket", "", "", "us-east-1", "", "", Duration.ofHours(1),
                         new StillwaterProperties.Storage.Embedded(false, "127.0.0.1", 0)),
-                new StillwaterProperties.Jobs("web", "jobs", 100),
+                new StillwaterProperties.Jobs("web", "jobs", "DLQ", 100),
                 new StillwaterProperties.Intake(100, new StillwaterProperties.Intake.RateLimit(false, 1, 1)),
                 new StillwaterProperties.Processing(new StillwaterProperties.Processing.Concurrency(1, 1, 1), true),
+                new StillwaterProperties.Retry(0, Duration.ofSeconds(1), 2, Duration.ofSeconds(30), 3),
                 Map.of("web", List.of(new StillwaterProperties.PresetOutput("web",
                         List.of(Map.of("op", "resize", "width", "1600", "height", "1600")), "jpeg", 82, true, null))));
     }

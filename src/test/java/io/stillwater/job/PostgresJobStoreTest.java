@@ -187,7 +187,8 @@ class PostgresJobStoreTest {
         assertThat(store.start(job.id(), 2, WORKER)).isNull();
         store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 2, "second")));
         store.fail(job.id(), "late", "too late");
-        store.retryLater(job.id(), "late", "too late");
+        store.retrying(job.id(), "too late");
+        store.deadLetter(job.id(), "late", "too late");
 
         Job unchanged = store.find(job.id()).orElseThrow();
         assertThat(unchanged.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -207,32 +208,28 @@ class PostgresJobStoreTest {
     }
 
     @Test
-    void aTransientFailureRequeuesTheJobUntilALaterAttemptSucceeds() {
+    void eachRetryIsCountedBeforeItRunsAndAJobOutOfRetriesIsDeadLettered() {
         Job job = store.create(submission(Priority.NORMAL, null));
         store.start(job.id(), 1, WORKER);
 
-        store.retryLater(job.id(), "transient-error", "object store unavailable");
+        store.retrying(job.id(), "object store unavailable");
+        store.retrying(job.id(), "object store unavailable");
+        Job retried = store.find(job.id()).orElseThrow();
+        store.deadLetter(job.id(), "retries-exhausted", "object store unavailable");
 
-        Job waiting = store.find(job.id()).orElseThrow();
-        assertThat(waiting.status()).isEqualTo(JobStatus.QUEUED);
-        assertThat(waiting.attempts()).isEqualTo(1);
-        assertThat(waiting.error()).isEqualTo(new Job.Error("transient-error", "object store unavailable"));
-        assertThat(store.list(JobStatus.QUEUED, null, 10, null, null)).extracting(Job::id).containsExactly(job.id());
-
-        Job retried = store.start(job.id(), 2, WORKER);
-        store.succeed(job.id(), List.of());
-
-        assertThat(retried.attempts()).isEqualTo(2);
-        Job done = store.find(job.id()).orElseThrow();
-        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
-        assertThat(done.error()).isNull();
-        assertThat(done.outputs()).isEmpty();
-        assertThat(done.history()).extracting(Job.Event::status, Job.Event::detail).containsExactly(
+        assertThat(retried.status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(retried.attempts()).isEqualTo(3);
+        Job dead = store.find(job.id()).orElseThrow();
+        assertThat(dead.status()).isEqualTo(JobStatus.DEAD_LETTERED);
+        assertThat(dead.attempts()).isEqualTo(3);
+        assertThat(dead.error()).isEqualTo(new Job.Error("retries-exhausted", "object store unavailable"));
+        assertThat(dead.history()).extracting(Job.Event::status, Job.Event::detail).containsExactly(
                 tuple(JobStatus.QUEUED, null),
                 tuple(JobStatus.PROCESSING, "attempt 1 on " + WORKER),
-                tuple(JobStatus.QUEUED, "retry after transient-error: object store unavailable"),
-                tuple(JobStatus.PROCESSING, "attempt 2 on " + WORKER),
-                tuple(JobStatus.SUCCEEDED, null));
+                tuple(JobStatus.PROCESSING, "attempt 2 after: object store unavailable"),
+                tuple(JobStatus.PROCESSING, "attempt 3 after: object store unavailable"),
+                tuple(JobStatus.DEAD_LETTERED, "retries-exhausted: object store unavailable"));
+        assertThat(store.start(job.id(), 2, WORKER)).isNull();
     }
 
     @Test
@@ -245,14 +242,14 @@ class PostgresJobStoreTest {
         assertThat(again.status()).isEqualTo(JobStatus.PROCESSING);
         assertThat(again.attempts()).isEqualTo(2);
         assertThat(again.history()).extracting(Job.Event::detail)
-                .containsExactly(null, "attempt 1 on " + WORKER, "attempt 2 on worker-2");
+                .containsExactly(null, "attempt 1 on " + WORKER, "attempt 2 on worker-2 (delivery 2)");
     }
 
     @Test
-    void retryLaterIsIgnoredForAJobNotBeingProcessed() {
+    void aRetryIsNotCountedForAJobNotBeingProcessed() {
         Job job = store.create(submission(Priority.NORMAL, null));
 
-        store.retryLater(job.id(), "transient-error", "never started");
+        store.retrying(job.id(), "never started");
 
         assertThat(store.find(job.id())).contains(job);
     }
