@@ -8,11 +8,21 @@ import io.stillwater.ServiceClient;
 import io.stillwater.ServiceTest;
 import io.stillwater.TestImages;
 import io.stillwater.embedded.EmbeddedObjectStore;
+import io.stillwater.image.ImageFormat;
+import io.stillwater.image.ImageInfo;
+import io.stillwater.job.Job;
+import io.stillwater.job.JobRequest;
+import io.stillwater.job.JobStatus;
+import io.stillwater.job.JobStore;
+import io.stillwater.job.Priority;
+import io.stillwater.job.Submission;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -20,7 +30,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 /**
  * Transient failures are retried by the worker a counted number of times, then the job ends
  * {@code dead_lettered} with its reason and attempt count, and its message waits in the dead-letter
- * queue with the failure in its headers.
+ * queue with the failure in its headers. A message that keeps coming back is not processed again.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "stillwater.storage.embedded.port=0",
@@ -41,6 +51,30 @@ class FailurePolicyTest extends ServiceTest {
     @Autowired
     ConsumerTemplate consumer;
 
+    @Autowired
+    ProducerTemplate producer;
+
+    @Autowired
+    JobStore store;
+
+    @Test
+    void aMessageDeliveredMoreOftenThanAllowedDeadLettersItsJobWithoutProcessingIt() {
+        JobRequest request = new JobRequest(Priority.NORMAL, List.of(), null, Map.of());
+        Job job = store.create(Submission.of(TestImages.jpeg(64, 48), "poison.jpg", request, null)
+                .withInfo(new ImageInfo(ImageFormat.JPEG, 64, 48, 1, 1)));
+
+        // What a worker sees on the fourth delivery of a message whose earlier workers all died.
+        producer.sendBodyAndHeader("direct:image-processing", job.id(), "JMSXDeliveryCount", 4);
+
+        Job dead = store.find(job.id()).orElseThrow();
+        assertThat(dead.status()).isEqualTo(JobStatus.DEAD_LETTERED);
+        assertThat(dead.error().code()).isEqualTo("crash-loop");
+        assertThat(dead.attempts()).isZero();
+        Exchange deadLetter = consumer.receive("jms:queue:DLQ?selector=StillwaterJobId='" + job.id() + "'", 5_000);
+        assertThat(deadLetter).isNotNull();
+        assertThat(deadLetter.getMessage().getHeader("StillwaterFailureCode")).isEqualTo("crash-loop");
+    }
+
     @Test
     void withTheObjectStoreGoneAJobIsRetriedThenDeadLetteredWithItsReasonAndAttempts() throws Exception {
         ServiceClient client = client();
@@ -58,7 +92,7 @@ class FailurePolicyTest extends ServiceTest {
         assertThat(details).filteredOn(d -> d.contains(" after: ")).hasSize(2);
         assertThat(details.get(details.size() - 1)).startsWith("retries-exhausted: ");
 
-        Exchange deadLetter = consumer.receive("jms:queue:DLQ", 5_000);
+        Exchange deadLetter = consumer.receive("jms:queue:DLQ?selector=StillwaterJobId='" + id + "'", 5_000);
         assertThat(deadLetter).isNotNull();
         assertThat(deadLetter.getMessage().getBody(String.class)).isEqualTo(id);
         assertThat(deadLetter.getMessage().getHeader("StillwaterFailureCode")).isEqualTo("retries-exhausted");
