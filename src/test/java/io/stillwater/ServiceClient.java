@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,12 +28,33 @@ public final class ServiceClient {
     private final HttpClient http = HttpClient.newHttpClient();
 
     public ServiceClient(int port) {
-        this.rest = RestClient.builder()
+        this(port, null, null);
+    }
+
+    private ServiceClient(int port, String user, String password) {
+        RestClient.Builder builder = RestClient.builder()
                 // The JDK's client: Apache HttpClient 5, also on the class path, silently retries 503 and 429.
                 .requestFactory(new JdkClientHttpRequestFactory(http))
                 .baseUrl("http://localhost:" + port)
-                .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {})
-                .build();
+                .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {});
+        if (user != null) {
+            builder.defaultHeaders(headers -> headers.setBasicAuth(user, password));
+        }
+        this.rest = builder.build();
+    }
+
+    /** A client of the same service that sends these credentials (HTTP Basic) with every request. */
+    public static ServiceClient as(int port, String user, String password) {
+        return new ServiceClient(port, user, password);
+    }
+
+    public Answer post(String path) {
+        return answer(rest.post().uri(path).retrieve().toEntity(String.class));
+    }
+
+    public Answer delete(String path, String json) {
+        return answer(rest.method(HttpMethod.DELETE).uri(path).contentType(MediaType.APPLICATION_JSON).body(json)
+                .retrieve().toEntity(String.class));
     }
 
     /** What came back: status, headers and the body as JSON. */

@@ -15,9 +15,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.util.Base64;
 import java.util.List;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
@@ -105,31 +102,11 @@ public class JobsController {
             @RequestParam(required = false) String cursor) {
         JobStatus statusFilter = status == null ? null : JobStatus.byId(status)
                 .orElseThrow(() -> ApiException.badRequest("status", "unknown status '%s'".formatted(status)));
-        Priority priorityFilter = priority == null ? null : Priority.byId(priority)
-                .orElseThrow(() -> ApiException.badRequest("priority", "unknown priority '%s'".formatted(priority)));
-        int max = properties.jobs().listLimit();
-        int size = limit == null ? Math.min(20, max) : limit;
-        if (size < 1 || size > max) {
-            throw ApiException.badRequest("limit", "must be between 1 and %d".formatted(max));
-        }
-        OffsetDateTime beforeCreated = null;
-        String beforeId = null;
-        if (cursor != null) {
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
-                beforeCreated = OffsetDateTime.parse(parts[0]);
-                beforeId = parts[1];
-            } catch (RuntimeException e) {
-                throw ApiException.badRequest("cursor", "not a cursor this API gave out");
-            }
-        }
-        List<Job> jobs = store.list(statusFilter, priorityFilter, size, beforeCreated, beforeId);
-        String next = null;
-        if (jobs.size() == size) {
-            Job last = jobs.get(jobs.size() - 1);
-            next = Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
-        }
+        Priority priorityFilter = ListParameters.priority("priority", priority);
+        int size = ListParameters.pageSize(limit, properties.jobs().listLimit());
+        PageCursor after = PageCursor.parse(cursor);
+        List<Job> jobs = store.list(statusFilter, priorityFilter, size, after.createdAt(), after.id());
+        String next = PageCursor.after(jobs, size);
         return new JobPage(jobs.stream().map(this::view).toList(), next);
     }
 

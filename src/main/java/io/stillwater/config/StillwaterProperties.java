@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param intake how much intake takes before it pushes back
  * @param processing the workers
  * @param retry how transient failures are retried before a job is dead-lettered
+ * @param security who may use the operator endpoints
+ * @param deadLetters how operators' replays run
  * @param presets named output lists a job selects with {@code preset}
  */
 @Validated
@@ -40,6 +42,8 @@ public record StillwaterProperties(
         @Valid @NotNull Intake intake,
         @Valid @NotNull Processing processing,
         @Valid @NotNull Retry retry,
+        @Valid @NotNull Security security,
+        @Valid @NotNull DeadLetters deadLetters,
         @NotEmpty Map<String, @NotEmpty List<@Valid PresetOutput>> presets) {
 
     /**
@@ -127,6 +131,19 @@ public record StillwaterProperties(
      */
     public record Retry(@Min(0) int maxRedeliveries, @NotNull Duration delay, @Min(1) double multiplier,
             @NotNull Duration maxDelay, @Positive int maxDeliveries) {}
+
+    /** @param replayPerSecond how fast a bulk replay re-queues dead-lettered jobs */
+    public record DeadLetters(@Positive double replayPerSecond) {}
+
+    /** @param operator the account operator endpoints (dead letters) accept, with HTTP Basic */
+    public record Security(@Valid @NotNull Operator operator) {
+
+        /**
+         * @param username the operator's user name
+         * @param password from the environment; empty means one is generated at start-up and logged
+         */
+        public record Operator(@NotBlank String username, String password) {}
+    }
 
     /**
      * One output of a preset, written as in a job's spec. Operations are maps of their JSON fields

@@ -176,6 +176,48 @@ public class JobStore {
         }
     }
 
+    /**
+     * Puts a dead-lettered job back to {@code queued} for an operator's replay, recording who did it.
+     *
+     * @return the job, or {@code null} when it is not dead-lettered (unknown, or already replayed)
+     */
+    @Transactional
+    public Job replay(String id, String operator) {
+        OffsetDateTime now = now();
+        int updated = jdbc.sql("""
+                UPDATE jobs SET status = 'queued', error_code = NULL, error_message = NULL, updated_at = :now
+                WHERE id = :id AND status = 'dead_lettered'
+                """)
+                .param("now", now).param("id", id)
+                .update();
+        if (updated == 0) {
+            return null;
+        }
+        event(id, JobStatus.QUEUED, now, "replayed by " + operator);
+        return find(id).orElseThrow();
+    }
+
+    /**
+     * Ends a dead-lettered job {@code failed} with an operator's reason, recording who did it.
+     *
+     * @return the job, or {@code null} when it is not dead-lettered
+     */
+    @Transactional
+    public Job discard(String id, String operator, String reason) {
+        OffsetDateTime now = now();
+        int updated = jdbc.sql("""
+                UPDATE jobs SET status = 'failed', error_code = 'discarded', error_message = :reason, updated_at = :now
+                WHERE id = :id AND status = 'dead_lettered'
+                """)
+                .param("reason", truncate(reason)).param("now", now).param("id", id)
+                .update();
+        if (updated == 0) {
+            return null;
+        }
+        event(id, JobStatus.FAILED, now, "discarded by " + operator + ": " + reason);
+        return find(id).orElseThrow();
+    }
+
     private int attempts(String id) {
         return jdbc.sql("SELECT attempts FROM jobs WHERE id = :id").param("id", id).query(Integer.class).single();
     }

@@ -1,0 +1,161 @@
+package io.stillwater.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stillwater.ServiceClient;
+import io.stillwater.ServiceTest;
+import io.stillwater.TestImages;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.activemq.artemis.api.core.management.QueueControl;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * Operators list, inspect, replay and discard dead letters over the API (with operator credentials
+ * only) and JMX; each act is on the job's history, and a replayed job runs to success.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "stillwater.storage.embedded.port=0",
+    "stillwater.processing.auto-startup=false",
+    "stillwater.security.operator.username=ops",
+    "stillwater.security.operator.password=s3cret-for-tests",
+    "stillwater.dead-letters.replay-per-second=50",
+    "spring.jmx.enabled=true",
+    "camel.main.name=dead-letter-operations-test"
+})
+class DeadLetterOperationsTest extends ServiceTest {
+
+    @Autowired
+    CamelContext camel;
+
+    @Autowired
+    ProducerTemplate producer;
+
+    @Autowired
+    EmbeddedActiveMQ broker;
+
+    MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+
+    ServiceClient client;
+    ServiceClient operator;
+
+    @BeforeEach
+    void clientsAndNoWorkers() throws Exception {
+        for (String workers : List.of("consume-urgent-jobs", "consume-normal-jobs", "consume-background-jobs")) {
+            camel.getRouteController().stopRoute(workers);
+        }
+        client = client();
+        operator = ServiceClient.as(port, "ops", "s3cret-for-tests");
+    }
+
+    @Test
+    void operatorEndpointsNeedOperatorCredentials() {
+        ServiceClient.Answer anonymous = client.get("/api/v1/dead-letters");
+        ServiceClient.Answer wrong = ServiceClient.as(port, "ops", "guess").get("/api/v1/dead-letters");
+
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.body().path("type").asText()).isEqualTo("urn:stillwater:problem:unauthorized");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(operator.get("/api/v1/dead-letters").status()).isEqualTo(200);
+        assertThat(client.upload(TestImages.jpeg(32, 32), "a.jpg", "image/jpeg", null).status()).isEqualTo(202);
+    }
+
+    @Test
+    void aDeadLetterIsListedInspectedAndReplayedToSuccess() throws Exception {
+        String id = deadLetteredJob();
+
+        JsonNode listed = entry(operator.get("/api/v1/dead-letters?reason=crash-loop").body(), id);
+        assertThat(listed.path("queue").asText()).isEqualTo("stillwater.jobs.normal");
+        assertThat(listed.path("reasonCode").asText()).isEqualTo("crash-loop");
+        assertThat(listed.path("attempts").asInt()).isZero();
+        assertThat(listed.path("failedAt").asText()).isNotBlank();
+        assertThat(operator.get("/api/v1/dead-letters/" + id).body().path("job").path("status").asText())
+                .isEqualTo("dead_lettered");
+
+        ServiceClient.Answer replayed = operator.post("/api/v1/dead-letters/" + id + "/replay");
+        camel.getRouteController().startAllRoutes();
+
+        assertThat(replayed.status()).isEqualTo(200);
+        assertThat(replayed.body().path("status").asText()).isEqualTo("queued");
+        JsonNode done = awaitStatus(id, "succeeded");
+        assertThat(done.path("history").findValuesAsText("detail")).contains("replayed by ops");
+        assertThat(dlqCopies(id)).isZero();
+        assertThat(operator.post("/api/v1/dead-letters/" + id + "/replay").status()).isEqualTo(409);
+    }
+
+    @Test
+    void aDiscardedDeadLetterEndsFailedWithTheOperatorsReason() throws Exception {
+        String id = deadLetteredJob();
+
+        assertThat(operator.delete("/api/v1/dead-letters/" + id, "{}").body().path("field").asText()).isEqualTo("reason");
+        ServiceClient.Answer discarded = operator.delete("/api/v1/dead-letters/" + id, "{\"reason\": \"camera image lost\"}");
+
+        assertThat(discarded.status()).isEqualTo(200);
+        JsonNode job = client.job(id);
+        assertThat(job.path("status").asText()).isEqualTo("failed");
+        assertThat(job.path("error").path("code").asText()).isEqualTo("discarded");
+        assertThat(job.path("error").path("message").asText()).isEqualTo("camera image lost");
+        assertThat(job.path("history").findValuesAsText("detail")).contains("discarded by ops: camera image lost");
+        assertThat(dlqCopies(id)).isZero();
+    }
+
+    @Test
+    void replayAllAndJmxReplayEveryMatchingDeadLetter() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(deadLetteredJob());
+        }
+        ServiceClient.Answer bulk = operator.post("/api/v1/dead-letters/replay?reason=crash-loop&queue=stillwater.jobs.normal");
+        // Dead-lettered after the bulk replay took its list, so only JMX replays it.
+        String viaJmx = deadLetteredJob();
+        Object answer = jmx.invoke(new ObjectName("io.stillwater:name=DeadLetters"), "replay",
+                new Object[] {viaJmx}, new String[] {String.class.getName()});
+
+        assertThat(bulk.status()).isEqualTo(202);
+        assertThat(bulk.body().path("replaying").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(answer).isEqualTo("replayed " + viaJmx);
+        camel.getRouteController().startAllRoutes();
+        ids.add(viaJmx);
+        ids.forEach(id -> awaitStatus(id, "succeeded"));
+        assertThat(client.job(viaJmx).path("history").findValuesAsText("detail")).contains("replayed by jmx");
+    }
+
+    /** A job whose message came back once too often: dead-lettered by the processing route unprocessed. */
+    private String deadLetteredJob() {
+        String id = client.upload(TestImages.jpeg(120, 90), "a.jpg", "image/jpeg", null).body().path("id").asText();
+        producer.sendBodyAndHeader("direct:image-processing", id, "JMSXDeliveryCount", 99);
+        assertThat(client.job(id).path("status").asText()).isEqualTo("dead_lettered");
+        return id;
+    }
+
+    private long dlqCopies(String id) throws Exception {
+        QueueControl dlq = (QueueControl) broker.getActiveMQServer().getManagementService().getResource(ResourceNames.QUEUE + "DLQ");
+        return dlq.countMessages("StillwaterJobId='" + id + "'");
+    }
+
+    private JsonNode awaitStatus(String id, String status) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> client.job(id), j -> j.path("status").asText().equals(status));
+    }
+
+    private static JsonNode entry(JsonNode page, String id) {
+        for (JsonNode item : page.path("items")) {
+            if (item.path("jobId").asText().equals(id)) {
+                return item;
+            }
+        }
+        throw new AssertionError("no dead letter " + id + " in " + page);
+    }
+}
