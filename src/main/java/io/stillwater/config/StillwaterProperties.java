@@ -27,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  * @param intake how much intake takes before it pushes back
  * @param processing the workers
  * @param retry how transient failures are retried before a job is dead-lettered
+ * @param cache whether intake answers from finished or running jobs with the same result
  * @param presets named output lists a job selects with {@code preset}
  */
 @Validated
@@ -40,6 +41,7 @@ public record StillwaterProperties(
         @Valid @NotNull Intake intake,
         @Valid @NotNull Processing processing,
         @Valid @NotNull Retry retry,
+        @Valid @NotNull Cache cache,
         @NotEmpty Map<String, @NotEmpty List<@Valid PresetOutput>> presets) {
 
     /**
@@ -127,6 +129,13 @@ public record StillwaterProperties(
      */
     public record Retry(@Min(0) int maxRedeliveries, @NotNull Duration delay, @Min(1) double multiplier,
             @NotNull Duration maxDelay, @Positive int maxDeliveries) {}
+
+    /**
+     * @param enabled intake answers a request whose source bytes and normalised outputs match a
+     *     succeeded job with that job ({@code 200}), and one matching a queued or running job with that
+     *     job ({@code 202}, coalesced); when false every request is a job of its own
+     */
+    public record Cache(boolean enabled) {}
 
     /**
      * One output of a preset, written as in a job's spec. Operations are maps of their JSON fields
