@@ -131,12 +131,18 @@ public class JobsController {
                 return replay(existing.get(), data);
             }
         }
+        Submission submission = Submission.of(data, filename, request, idempotencyKey);
         Job job;
         try {
-            job = intake.submit(Submission.of(data, filename, request, idempotencyKey));
+            job = intake.submit(submission);
         } catch (DuplicateKeyException raced) {
             return replay(store.findByIdempotencyKey(idempotencyKey).orElseThrow(), data);
         }
+        if (!job.id().equals(submission.jobId()) && job.status() == JobStatus.SUCCEEDED) {
+            // The result cache: this result is already made; nothing was stored or queued.
+            return ResponseEntity.ok().location(URI.create("/api/v1/jobs/" + job.id())).body(view(job));
+        }
+        // A new job, or (coalesced) the queued or running job already making this result.
         return accepted(job).body(view(job));
     }
 

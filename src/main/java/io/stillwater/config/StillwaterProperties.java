@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param retry how transient failures are retried before a job is dead-lettered
  * @param security who may use the operator endpoints
  * @param deadLetters how operators' replays run
+ * @param cache whether intake answers from finished or running jobs with the same result
  * @param presets named output lists a job selects with {@code preset}
  */
 @Validated
@@ -44,6 +45,7 @@ public record StillwaterProperties(
         @Valid @NotNull Retry retry,
         @Valid @NotNull Security security,
         @Valid @NotNull DeadLetters deadLetters,
+        @Valid @NotNull Cache cache,
         @NotEmpty Map<String, @NotEmpty List<@Valid PresetOutput>> presets) {
 
     /**
@@ -144,6 +146,13 @@ public record StillwaterProperties(
          */
         public record Operator(@NotBlank String username, String password) {}
     }
+
+    /**
+     * @param enabled intake answers a request whose source bytes and normalised outputs match a
+     *     succeeded job with that job ({@code 200}), and one matching a queued or running job with that
+     *     job ({@code 202}, coalesced); when false every request is a job of its own
+     */
+    public record Cache(boolean enabled) {}
 
     /**
      * One output of a preset, written as in a job's spec. Operations are maps of their JSON fields

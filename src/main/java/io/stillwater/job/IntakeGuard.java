@@ -29,15 +29,24 @@ public class IntakeGuard {
 
     /**
      * @throws ImageException {@code unsupported-image} or {@code image-too-large}
-     * @throws QueueFullException when the job's priority class has {@code max-queued} jobs waiting
      */
     public Submission check(Submission submission) {
         ImageInfo info = inspector.inspect(submission.data());
         limits.check(info);
+        return submission.withInfo(info);
+    }
+
+    /**
+     * Checked only for a submission that becomes a new job: one the result cache answers adds nothing
+     * to any queue.
+     *
+     * @throws QueueFullException when the job's priority class has {@code max-queued} jobs waiting
+     */
+    public Submission checkCapacity(Submission submission) {
         Priority priority = submission.request().priority();
         if (store.countQueued(priority) >= maxQueued) {
             throw new QueueFullException(priority, maxQueued);
         }
-        return submission.withInfo(info);
+        return submission;
     }
 }

@@ -46,9 +46,9 @@ public class JobStore {
         jdbc.sql("""
                 INSERT INTO jobs (id, status, priority, source_kind, original_key, source_format, source_width,
                     source_height, source_bytes, source_sha256, source_filename, outputs_spec, callback_url, metadata,
-                    idempotency_key, attempts, created_at, updated_at)
+                    idempotency_key, cache_key, attempts, created_at, updated_at)
                 VALUES (:id, :status, :priority, :kind, :key, :format, :width, :height, :bytes, :sha256, :filename,
-                    :spec, :callback, :metadata, :idempotencyKey, 0, :now, :now)
+                    :spec, :callback, :metadata, :idempotencyKey, :cacheKey, 0, :now, :now)
                 """)
                 .param("id", submission.jobId())
                 .param("status", JobStatus.QUEUED.id())
@@ -65,6 +65,7 @@ public class JobStore {
                 .param("callback", request.callbackUrl())
                 .param("metadata", json(request.metadata()))
                 .param("idempotencyKey", submission.idempotencyKey())
+                .param("cacheKey", CacheKeys.job(source.sha256(), request.outputs()))
                 .param("now", now)
                 .update();
         event(submission.jobId(), JobStatus.QUEUED, now, null);
@@ -86,6 +87,72 @@ public class JobStore {
 
     public Optional<Job> findByIdempotencyKey(String key) {
         return single(jdbc.sql("SELECT * FROM jobs WHERE idempotency_key = :key").param("key", key).query(this::job).list());
+    }
+
+    /**
+     * The job that holds, or will hold, the result with this cache key: a succeeded one if there is
+     * one, else the newest queued or processing one. Jobs whose renditions were purged have no key.
+     */
+    public Optional<Job> findByCacheKey(String cacheKey) {
+        return single(jdbc.sql("""
+                SELECT * FROM jobs
+                WHERE cache_key = :key AND status IN ('succeeded', 'queued', 'processing')
+                ORDER BY CASE WHEN status = 'succeeded' THEN 0 ELSE 1 END, created_at DESC, id DESC
+                LIMIT 1
+                """)
+                .param("key", cacheKey)
+                .query(this::job)
+                .list());
+    }
+
+    /**
+     * Records that {@code objectKey} holds a rendition of the source with this hash, written for
+     * {@code jobId}. Called before the object is stored, so no rendition is ever stored without its
+     * lineage; recording the same rendition of the same job again (a retry) changes nothing.
+     */
+    @Transactional
+    public void recordRendition(String sourceSha256, String objectKey, String jobId) {
+        jdbc.sql("""
+                INSERT INTO renditions (source_sha256, object_key, job_id, created_at)
+                SELECT :sha256, :key, :job, :now
+                WHERE NOT EXISTS (SELECT 1 FROM renditions
+                                  WHERE source_sha256 = :sha256 AND object_key = :key AND job_id = :job)
+                """)
+                .param("sha256", sourceSha256).param("key", objectKey).param("job", jobId).param("now", now())
+                .update();
+    }
+
+    /** Every rendition object ever written for the source with this hash, each key once. */
+    public List<String> renditionKeys(String sourceSha256) {
+        return jdbc.sql("SELECT DISTINCT object_key FROM renditions WHERE source_sha256 = :sha256 ORDER BY object_key")
+                .param("sha256", sourceSha256)
+                .query(String.class)
+                .list();
+    }
+
+    /** What a purge removed: rendition objects, and jobs no longer served from the cache. */
+    public record Purge(String sourceSha256, int renditions, int jobs) {}
+
+    /**
+     * Forgets the renditions of a source once their objects are deleted: its lineage goes, and its
+     * jobs lose their cache key (so the next identical request is processed afresh), each with a note
+     * in its history. The jobs themselves stay, with outputs that no longer download.
+     */
+    @Transactional
+    public Purge purgeRenditions(String sourceSha256, List<String> deletedKeys) {
+        OffsetDateTime now = now();
+        List<String> ids = jdbc.sql("SELECT id FROM jobs WHERE source_sha256 = :sha256 AND cache_key IS NOT NULL")
+                .param("sha256", sourceSha256).query(String.class).list();
+        jdbc.sql("UPDATE jobs SET cache_key = NULL WHERE source_sha256 = :sha256 AND cache_key IS NOT NULL")
+                .param("sha256", sourceSha256).update();
+        for (String id : ids) {
+            find(id).ifPresent(job -> event(id, job.status(), now, "renditions purged"));
+        }
+        if (!deletedKeys.isEmpty()) {
+            jdbc.sql("DELETE FROM renditions WHERE source_sha256 = :sha256 AND object_key IN (:keys)")
+                    .param("sha256", sourceSha256).param("keys", deletedKeys).update();
+        }
+        return new Purge(sourceSha256, deletedKeys.size(), ids.size());
     }
 
     /**

@@ -66,6 +66,11 @@ public record Submission(
                 sha256(data), filename);
     }
 
+    /** The result this submission asks for: {@link CacheKeys#job} of its bytes and normalised outputs. */
+    public String cacheKey() {
+        return CacheKeys.job(sha256(data), request.outputs());
+    }
+
     /** Hex SHA-256 of the image bytes. */
     public static String sha256(byte[] data) {
         try {

@@ -5,11 +5,15 @@ import io.stillwater.image.ImageEngine;
 import io.stillwater.image.ImageException;
 import io.stillwater.image.ImageLimits;
 import io.stillwater.image.Rendition;
+import io.stillwater.image.OutputSpec;
+import io.stillwater.job.CacheKeys;
 import io.stillwater.job.Job;
 import io.stillwater.storage.ObjectKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /** Adapts the image engine to the processing route: a stored original and a job in, renditions out. */
@@ -42,8 +46,11 @@ public class Renderer {
         if (data.length > maxBytes) {
             throw new ImageException("image-too-large", "the stored original is over the byte limit of " + maxBytes);
         }
+        Map<String, OutputSpec> specs = job.outputsSpec().stream()
+                .collect(Collectors.toMap(OutputSpec::name, spec -> spec));
         return engine.render(data, job.outputsSpec()).stream()
-                .map(r -> new StoredRendition(r, ObjectKeys.rendition(job.id(), r.name(), r.format())))
+                .map(r -> new StoredRendition(r, ObjectKeys.rendition(
+                        job.source().sha256(), CacheKeys.output(specs.get(r.name())), r.format())))
                 .toList();
     }
 

@@ -27,7 +27,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.util.StringUtils;
 
 /**
- * Who may do what over HTTP. Operator endpoints (dead letters) need HTTP Basic credentials with the
+ * Who may do what over HTTP. Operator endpoints (dead letters, {@code /api/v1/admin/**}) need HTTP Basic credentials with the
  * operator role ({@code stillwater.security.operator.*}); intake, job status and health stay open.
  * Stateless: no session, no CSRF token, since every caller is a program or sends its credentials.
  * Refusals are problem bodies like every other error.
@@ -46,7 +46,8 @@ public class SecurityConfiguration {
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/api/v1/dead-letters", "/api/v1/dead-letters/**").hasRole(OPERATOR)
+                        .requestMatchers("/api/v1/dead-letters", "/api/v1/dead-letters/**", "/api/v1/admin/**")
+                                .hasRole(OPERATOR)
                         .anyRequest().permitAll())
                 .httpBasic(Customizer.withDefaults())
                 .exceptionHandling(errors -> errors

@@ -33,6 +33,8 @@ import org.springframework.boot.test.context.SpringBootTest;
     "stillwater.security.operator.username=ops",
     "stillwater.security.operator.password=s3cret-for-tests",
     "stillwater.dead-letters.replay-per-second=50",
+    // Every dead letter here is made from the same image.
+    "stillwater.cache.enabled=false",
     "spring.jmx.enabled=true",
     "camel.main.name=dead-letter-operations-test"
 })

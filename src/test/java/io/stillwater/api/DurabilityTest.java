@@ -19,7 +19,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Accepted jobs survive a full stop: the broker journal, the stored originals and the job store all
- * live under the data directory, so a new service on the same directory finishes every job.
+ * live under the data directory, so a new service on the same directory finishes every job, and
+ * answers a request for a result it holds from its result cache.
  */
 class DurabilityTest {
 
@@ -49,6 +50,12 @@ class DurabilityTest {
             // No stillwater.instance-id is set: the worker names itself <pid>@<host name>.
             assertThat(accepted).allSatisfy(id -> assertThat(client.job(id).path("history").get(1).path("detail").asText())
                     .startsWith("attempt 1 on " + ProcessHandle.current().pid() + "@"));
+
+            // The cache key the first service recorded is the one this service computes: the same request
+            // is answered with the finished job.
+            ServiceClient.Answer again = client.upload(TestImages.jpeg(640, 480), "again.jpg", "image/jpeg", null);
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.body().path("id").asText()).isEqualTo(accepted.get(0));
         }
     }
 

@@ -21,6 +21,8 @@ import org.springframework.http.HttpHeaders;
  * with {@code Retry-After}; and every job accepted meanwhile is processed once workers run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    // The same image is sent again and again: each request must be a job of its own, not a cache hit.
+    "stillwater.cache.enabled=false",
     "stillwater.storage.embedded.port=0",
     "stillwater.processing.auto-startup=false",
     "stillwater.intake.max-queued=3",

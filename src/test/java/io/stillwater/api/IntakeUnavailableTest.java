@@ -16,6 +16,8 @@ import org.springframework.http.HttpHeaders;
  * job behind that would never run: the client's retry is the only copy.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    // The same image is sent again and again: each request must be a job of its own, not a cache hit.
+    "stillwater.cache.enabled=false",
     "stillwater.storage.embedded.port=0",
     "stillwater.processing.auto-startup=false",
     "camel.main.name=intake-unavailable-test"

@@ -31,6 +31,8 @@ import org.springframework.http.MediaType;
  * plain HTTP from their presigned URLs.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    // The same image is sent again and again: each request must be a job of its own, not a cache hit.
+    "stillwater.cache.enabled=false",
     "stillwater.storage.embedded.port=0",
     "stillwater.limits.max-bytes=2MB",
     "stillwater.limits.max-pixels=4000000",

@@ -28,7 +28,9 @@ final class BenchService {
         try {
             List<String> all = new ArrayList<>(List.of("--server.port=0",
                     "--stillwater.data-dir=" + Files.createTempDirectory("stillwater-bench"),
-                    "--stillwater.storage.embedded.port=0", "--logging.level.root=WARN"));
+                    "--stillwater.storage.embedded.port=0", "--logging.level.root=WARN",
+                    // The benchmarks send one image many times: measure work, not cache hits.
+                    "--stillwater.cache.enabled=false"));
             all.addAll(List.of(args));
             return new SpringApplicationBuilder(StillwaterApplication.class).run(all.toArray(String[]::new));
         } catch (IOException e) {

@@ -134,6 +134,7 @@ class JobSpecsTest {
                 new StillwaterProperties.Retry(0, Duration.ofSeconds(1), 2, Duration.ofSeconds(30), 3),
                 new StillwaterProperties.Security(new StillwaterProperties.Security.Operator("operator", "secret")),
                 new StillwaterProperties.DeadLetters(10),
+                new StillwaterProperties.Cache(true),
                 Map.of("web", List.of(new StillwaterProperties.PresetOutput("web",
                         List.of(Map.of("op", "resize", "width", "1600", "height", "1600")), "jpeg", 82, true, null))));
     }

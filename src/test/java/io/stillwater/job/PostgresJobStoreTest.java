@@ -74,14 +74,15 @@ class PostgresJobStoreTest {
     @BeforeEach
     void emptyTables() {
         jdbc.sql("TRUNCATE jobs CASCADE").update();
+        jdbc.sql("TRUNCATE renditions").update();
     }
 
     @Test
     void migrationsApplyToPostgresAndAreUpToDate() {
         assertThat(migration.success).isTrue();
         assertThat(migration.database).isEqualTo("postgres");
-        assertThat(migration.migrationsExecuted).isEqualTo(1);
-        assertThat(migration.targetSchemaVersion).isEqualTo("1");
+        assertThat(migration.migrationsExecuted).isEqualTo(2);
+        assertThat(migration.targetSchemaVersion).isEqualTo("2");
         assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
         assertThat(flyway.migrate().migrationsExecuted).isZero();
     }
@@ -437,6 +438,64 @@ class PostgresJobStoreTest {
     private static int eventCount(String jobId) {
         return jdbc.sql("SELECT COUNT(*) FROM job_events WHERE job_id = :id").param("id", jobId)
                 .query(Integer.class).single();
+    }
+
+    @Test
+    void theCacheKeyFindsASucceededJobFirstThenOneInFlightButNeverOneThatFailedOrWasCancelled() {
+        byte[] data = "the same bytes".getBytes(StandardCharsets.UTF_8);
+        String key = CacheKeys.job(Submission.sha256(data), OUTPUTS);
+        Job failed = store.create(submission(Priority.NORMAL, null, data));
+        store.fail(failed.id(), "corrupt-image", "broken");
+        Job cancelled = store.create(submission(Priority.NORMAL, null, data));
+        store.cancel(cancelled.id());
+        assertThat(store.findByCacheKey(key)).isEmpty();
+
+        Job queued = store.create(submission(Priority.NORMAL, null, data));
+        assertThat(store.findByCacheKey(key)).map(Job::id).contains(queued.id());
+        Job older = store.create(submission(Priority.URGENT, null, data));
+        store.start(older.id(), 1, WORKER);
+        store.succeed(older.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 900, "renditions/x/y.webp")));
+
+        Job found = store.findByCacheKey(key).orElseThrow();
+        assertThat(found.id()).isEqualTo(older.id());
+        assertThat(found.outputs()).hasSize(1);
+        assertThat(store.findByCacheKey(CacheKeys.job(Submission.sha256(new byte[] {1}), OUTPUTS))).isEmpty();
+    }
+
+    @Test
+    void lineageIsRecordedOncePerJobAndAPurgeForgetsTheSourceInTheCache() {
+        byte[] data = "a source".getBytes(StandardCharsets.UTF_8);
+        String sha256 = Submission.sha256(data);
+        Job first = store.create(submission(Priority.NORMAL, null, data));
+        Job second = store.create(submission(Priority.NORMAL, null, data));
+        Job otherSource = store.create(submission(Priority.NORMAL, null));
+        store.recordRendition(sha256, "renditions/" + sha256 + "/a.jpg", first.id());
+        store.recordRendition(sha256, "renditions/" + sha256 + "/a.jpg", first.id());
+        store.recordRendition(sha256, "renditions/" + sha256 + "/a.jpg", second.id());
+        store.recordRendition(sha256, "renditions/" + sha256 + "/b.png", second.id());
+        String otherSha = otherSource.source().sha256();
+        store.recordRendition(otherSha, "renditions/" + otherSha + "/a.jpg", otherSource.id());
+        store.start(first.id(), 1, WORKER);
+        store.succeed(first.id(), List.of());
+
+        List<String> keys = store.renditionKeys(sha256);
+        assertThat(keys).containsExactly("renditions/" + sha256 + "/a.jpg", "renditions/" + sha256 + "/b.png");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM renditions WHERE source_sha256 = :s").param("s", sha256)
+                .query(Integer.class).single()).isEqualTo(3);
+
+        JobStore.Purge purge = store.purgeRenditions(sha256, keys);
+
+        assertThat(purge).isEqualTo(new JobStore.Purge(sha256, 2, 2));
+        assertThat(store.renditionKeys(sha256)).isEmpty();
+        assertThat(store.renditionKeys(otherSha)).hasSize(1);
+        assertThat(store.findByCacheKey(CacheKeys.job(sha256, OUTPUTS))).isEmpty();
+        assertThat(store.findByCacheKey(CacheKeys.job(otherSha, OUTPUTS))).isPresent();
+        Job purged = store.find(first.id()).orElseThrow();
+        assertThat(purged.status()).isEqualTo(JobStatus.SUCCEEDED);
+        Job.Event last = purged.history().get(purged.history().size() - 1);
+        assertThat(last.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(last.detail()).isEqualTo("renditions purged");
+        assertThat(store.purgeRenditions(sha256, List.of())).isEqualTo(new JobStore.Purge(sha256, 0, 0));
     }
 
     private static List<String> ids(List<Job> jobs) {

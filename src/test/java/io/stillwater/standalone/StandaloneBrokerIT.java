@@ -46,6 +46,8 @@ class StandaloneBrokerIT {
                             "--spring.datasource.url=jdbc:h2:file:" + data.resolve("db/stillwater"),
                             "--spring.datasource.driver-class-name=org.h2.Driver",
                             "--spring.datasource.username=sa",
+                            // Six identical requests: each must be a job of its own, not a cache hit.
+                            "--stillwater.cache.enabled=false",
                             "--camel.main.name=standalone-broker-it")) {
                 ServiceClient client = new ServiceClient(
                         ((ServletWebServerApplicationContext) service).getWebServer().getPort());
