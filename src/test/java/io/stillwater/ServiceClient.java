@@ -8,6 +8,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.assertj.core.api.Assertions;
+import org.awaitility.Awaitility;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -115,6 +118,19 @@ public final class ServiceClient {
 
     public JsonNode job(String id) {
         return get("/api/v1/jobs/" + id).body();
+    }
+
+    /**
+     * Polls the job until it has {@code status}, for at most 30 s; a job that ends any other way fails
+     * at once, naming the job.
+     */
+    public JsonNode awaitStatus(String id, String status) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            String now = job(id).path("status").asText();
+            Assertions.assertThat(now).as("job %s", id).isIn("queued", "processing", status);
+            return now.equals(status);
+        });
+        return job(id);
     }
 
     /** Downloads a URL with a plain HTTP GET, as {@code curl} would: no credentials, no SDK. */

@@ -231,16 +231,7 @@ public class JobStore {
      */
     @Transactional
     public void deadLetter(String id, String code, String message) {
-        OffsetDateTime now = now();
-        int updated = jdbc.sql("""
-                UPDATE jobs SET status = 'dead_lettered', error_code = :code, error_message = :message, updated_at = :now
-                WHERE id = :id AND status IN ('queued', 'processing')
-                """)
-                .param("code", code).param("message", truncate(message)).param("now", now).param("id", id)
-                .update();
-        if (updated > 0) {
-            event(id, JobStatus.DEAD_LETTERED, now, code + ": " + message);
-        }
+        end(id, JobStatus.DEAD_LETTERED, code, message);
     }
 
     /**
@@ -323,15 +314,21 @@ public class JobStore {
     /** Ends a job {@code failed}: a permanent problem that no retry can mend. */
     @Transactional
     public void fail(String id, String code, String message) {
+        end(id, JobStatus.FAILED, code, message);
+    }
+
+    /** Ends a job that has not ended yet with an error, and records why in its history. */
+    private void end(String id, JobStatus status, String code, String message) {
         OffsetDateTime now = now();
         int updated = jdbc.sql("""
-                UPDATE jobs SET status = 'failed', error_code = :code, error_message = :message, updated_at = :now
+                UPDATE jobs SET status = :status, error_code = :code, error_message = :message, updated_at = :now
                 WHERE id = :id AND status IN ('queued', 'processing')
                 """)
-                .param("code", code).param("message", truncate(message)).param("now", now).param("id", id)
+                .param("status", status.id()).param("code", code).param("message", truncate(message))
+                .param("now", now).param("id", id)
                 .update();
         if (updated > 0) {
-            event(id, JobStatus.FAILED, now, code + ": " + message);
+            event(id, status, now, code + ": " + message);
         }
     }
 

@@ -1,14 +1,12 @@
 package io.stillwater.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stillwater.ServiceClient;
 import io.stillwater.ServiceTest;
 import io.stillwater.TestImages;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.management.MBeanServer;
@@ -92,7 +90,7 @@ class DeadLetterOperationsTest extends ServiceTest {
 
         assertThat(replayed.status()).isEqualTo(200);
         assertThat(replayed.body().path("status").asText()).isEqualTo("queued");
-        JsonNode done = awaitStatus(id, "succeeded");
+        JsonNode done = client.awaitStatus(id, "succeeded");
         assertThat(done.path("history").findValuesAsText("detail")).contains("replayed by ops");
         assertThat(dlqCopies(id)).isZero();
         assertThat(operator.post("/api/v1/dead-letters/" + id + "/replay").status()).isEqualTo(409);
@@ -131,7 +129,7 @@ class DeadLetterOperationsTest extends ServiceTest {
         assertThat(answer).isEqualTo("replayed " + viaJmx);
         camel.getRouteController().startAllRoutes();
         ids.add(viaJmx);
-        ids.forEach(id -> awaitStatus(id, "succeeded"));
+        ids.forEach(id -> client.awaitStatus(id, "succeeded"));
         assertThat(client.job(viaJmx).path("history").findValuesAsText("detail")).contains("replayed by jmx");
     }
 
@@ -146,10 +144,6 @@ class DeadLetterOperationsTest extends ServiceTest {
     private long dlqCopies(String id) throws Exception {
         QueueControl dlq = (QueueControl) broker.getActiveMQServer().getManagementService().getResource(ResourceNames.QUEUE + "DLQ");
         return dlq.countMessages("StillwaterJobId='" + id + "'");
-    }
-
-    private JsonNode awaitStatus(String id, String status) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> client.job(id), j -> j.path("status").asText().equals(status));
     }
 
     private static JsonNode entry(JsonNode page, String id) {

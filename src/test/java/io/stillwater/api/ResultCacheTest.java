@@ -1,7 +1,6 @@
 package io.stillwater.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stillwater.ServiceClient;
@@ -11,7 +10,6 @@ import io.stillwater.image.OutputSpec;
 import io.stillwater.image.Resize;
 import io.stillwater.job.CacheKeys;
 import io.stillwater.job.Submission;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.CamelContext;
@@ -35,7 +33,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 })
 class ResultCacheTest extends ServiceTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String NORMAL_WORKERS = "consume-normal-jobs";
     private static final String SMALL = """
             {"outputs": [{"name": "small", "ops": [{"op": "resize", "width": 200}]}]}""";
@@ -63,7 +60,7 @@ class ResultCacheTest extends ServiceTest {
         ServiceClient.Answer first = client.upload(image, "first.jpg", "image/jpeg", SMALL);
         assertThat(first.status()).isEqualTo(202);
         String id = first.body().path("id").asText();
-        JsonNode done = awaitStatus(id, "succeeded");
+        JsonNode done = client.awaitStatus(id, "succeeded");
         int jobs = jobCount();
 
         // Other file name, priority and metadata; the same bytes and, once normalised, the same outputs.
@@ -88,7 +85,7 @@ class ResultCacheTest extends ServiceTest {
         byte[] image = TestImages.jpeg(500, 400);
         String id = client.upload(image, "k.jpg", "image/jpeg", SMALL).body().path("id").asText();
 
-        String key = awaitStatus(id, "succeeded").path("outputs").get(0).path("key").asText();
+        String key = client.awaitStatus(id, "succeeded").path("outputs").get(0).path("key").asText();
 
         String specHash = CacheKeys.output(
                 new OutputSpec("any-name", List.of(new Resize(200, null, null, null, null, null)), null, null));
@@ -120,8 +117,8 @@ class ResultCacheTest extends ServiceTest {
         assertThat(others).doesNotContain(id).doesNotHaveDuplicates();
 
         startWorkers();
-        awaitStatus(id, "succeeded");
-        others.forEach(other -> awaitStatus(other, "succeeded"));
+        client.awaitStatus(id, "succeeded");
+        others.forEach(other -> client.awaitStatus(other, "succeeded"));
         JsonNode job = client.job(id);
         assertThat(job.path("attempts").asInt()).isEqualTo(1);
         assertThat(job.path("source").path("filename").asText()).isEqualTo("one.jpg");
@@ -142,9 +139,9 @@ class ResultCacheTest extends ServiceTest {
         String unrelated = client.upload(other, "q.jpg", "image/jpeg", SMALL).body().path("id").asText();
         List<String> urls = new ArrayList<>();
         for (String id : List.of(small, two)) {
-            awaitStatus(id, "succeeded").path("outputs").forEach(o -> urls.add(o.path("url").asText()));
+            client.awaitStatus(id, "succeeded").path("outputs").forEach(o -> urls.add(o.path("url").asText()));
         }
-        String unrelatedUrl = awaitStatus(unrelated, "succeeded").path("outputs").get(0).path("url").asText();
+        String unrelatedUrl = client.awaitStatus(unrelated, "succeeded").path("outputs").get(0).path("url").asText();
         assertThat(urls).hasSize(3).allSatisfy(url -> assertThat(client.download(url).statusCode()).isEqualTo(200));
 
         ServiceClient.Answer purged = operator.delete("/api/v1/admin/sources/" + sha256 + "/renditions");
@@ -161,7 +158,7 @@ class ResultCacheTest extends ServiceTest {
         assertThat(afresh.status()).isEqualTo(202);
         String fresh = afresh.body().path("id").asText();
         assertThat(fresh).isNotEqualTo(small);
-        String url = awaitStatus(fresh, "succeeded").path("outputs").get(0).path("url").asText();
+        String url = client.awaitStatus(fresh, "succeeded").path("outputs").get(0).path("url").asText();
         assertThat(client.download(url).statusCode()).isEqualTo(200);
         assertThat(client.upload(image, "p.jpg", "image/jpeg", SMALL).body().path("id").asText()).isEqualTo(fresh);
 
@@ -192,15 +189,6 @@ class ResultCacheTest extends ServiceTest {
 
     private int jobCount() {
         return client.get("/api/v1/jobs?limit=100").body().path("items").size();
-    }
-
-    private JsonNode awaitStatus(String id, String status) {
-        await().atMost(PATIENCE).until(() -> {
-            String now = client.job(id).path("status").asText();
-            assertThat(now).as("job %s", id).isIn("queued", "processing", status);
-            return now.equals(status);
-        });
-        return client.job(id);
     }
 
     private static List<String> statuses(JsonNode job) {

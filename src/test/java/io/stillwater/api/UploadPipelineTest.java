@@ -1,7 +1,6 @@
 package io.stillwater.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stillwater.CraftedImages;
@@ -14,7 +13,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -42,7 +40,6 @@ import org.springframework.http.MediaType;
 })
 class UploadPipelineTest extends ServiceTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String NORMAL_WORKERS = "consume-normal-jobs";
 
     @Autowired
@@ -76,7 +73,7 @@ class UploadPipelineTest extends ServiceTest {
         assertThat(accepted.body().path("source").path("format").asText()).isEqualTo("jpeg");
         assertThat(accepted.body().path("source").path("width").asInt()).isEqualTo(1600);
 
-        JsonNode job = awaitStatus(id, "succeeded");
+        JsonNode job = client.awaitStatus(id, "succeeded");
 
         assertThat(statuses(job)).containsExactly("queued", "processing", "succeeded");
         assertThat(job.path("history").get(1).path("detail").asText()).isEqualTo("attempt 1 on pipeline-test");
@@ -94,7 +91,7 @@ class UploadPipelineTest extends ServiceTest {
 
         assertThat(accepted.status()).isEqualTo(202);
         assertThat(accepted.body().path("priority").asText()).isEqualTo("urgent");
-        JsonNode job = awaitStatus(accepted.body().path("id").asText(), "succeeded");
+        JsonNode job = client.awaitStatus(accepted.body().path("id").asText(), "succeeded");
         assertRendition(output(job, "thumbnail"), ImageFormat.JPEG, 256, 256);
     }
 
@@ -102,7 +99,7 @@ class UploadPipelineTest extends ServiceTest {
     void withoutOutputsTheDefaultPresetApplies() throws IOException {
         ServiceClient.Answer accepted = client.upload(TestImages.jpeg(2000, 1000), "wide.jpg", "image/jpeg", null);
 
-        JsonNode job = awaitStatus(accepted.body().path("id").asText(), "succeeded");
+        JsonNode job = client.awaitStatus(accepted.body().path("id").asText(), "succeeded");
         assertRendition(output(job, "web"), ImageFormat.JPEG, 1600, 800);
     }
 
@@ -196,11 +193,11 @@ class UploadPipelineTest extends ServiceTest {
         String broken = client.upload(truncated, "broken.jpg", "image/jpeg", null).body().path("id").asText();
         String fine = client.upload(TestImages.jpeg(800, 600), "fine.jpg", "image/jpeg", null).body().path("id").asText();
 
-        JsonNode failed = awaitStatus(broken, "failed");
+        JsonNode failed = client.awaitStatus(broken, "failed");
         assertThat(failed.path("error").path("code").asText()).isEqualTo("corrupt-image");
         assertThat(failed.path("error").path("message").asText()).contains("damaged");
         assertThat(failed.path("outputs")).isEmpty();
-        awaitStatus(fine, "succeeded");
+        client.awaitStatus(fine, "succeeded");
     }
 
     @Test
@@ -229,7 +226,7 @@ class UploadPipelineTest extends ServiceTest {
 
         camel.getRouteController().startRoute(NORMAL_WORKERS);
         String later = client.upload(TestImages.jpeg(400, 300), "b.jpg", "image/jpeg", null).body().path("id").asText();
-        awaitStatus(later, "succeeded");
+        client.awaitStatus(later, "succeeded");
 
         assertThat(client.job(id).path("status").asText()).isEqualTo("cancelled");
         assertThat(client.job(id).path("attempts").asInt()).isZero();
@@ -253,15 +250,6 @@ class UploadPipelineTest extends ServiceTest {
         second.path("items").forEach(j -> seen.add(j.path("id").asText()));
         assertThat(seen.subList(0, 3)).containsExactlyElementsOf(submitted);
         assertProblem(client.get("/api/v1/jobs?status=sleeping"), 400, "invalid-request");
-    }
-
-    private JsonNode awaitStatus(String id, String status) {
-        await().atMost(PATIENCE).until(() -> {
-            String now = client.job(id).path("status").asText();
-            assertThat(now).as("job %s", id).isIn("queued", "processing", status);
-            return now.equals(status);
-        });
-        return client.job(id);
     }
 
     private static List<String> statuses(JsonNode job) {
