@@ -1,5 +1,6 @@
 package io.stillwater.config;
 
+import io.stillwater.image.ImageEngine;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -28,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param processing the workers
  * @param retry how transient failures are retried before a job is dead-lettered
  * @param presets named output lists a job selects with {@code preset}
+ * @param engine how the image engine decodes and encodes
  */
 @Validated
 @ConfigurationProperties("stillwater")
@@ -40,7 +42,14 @@ public record StillwaterProperties(
         @Valid @NotNull Intake intake,
         @Valid @NotNull Processing processing,
         @Valid @NotNull Retry retry,
-        @NotEmpty Map<String, @NotEmpty List<@Valid PresetOutput>> presets) {
+        @NotEmpty Map<String, @NotEmpty List<@Valid PresetOutput>> presets,
+        @Valid @NotNull Engine engine) {
+
+    /**
+     * @param turbojpeg {@code auto}: decode ordinary JPEGs and encode JPEG renditions with libjpeg-turbo
+     *     ({@code libturbojpeg.so.0}) when it is installed; {@code off}: always the pure-Java path
+     */
+    public record Engine(@NotNull ImageEngine.NativeJpeg turbojpeg) {}
 
     /**
      * @param maxBytes largest accepted source, in bytes

@@ -30,7 +30,8 @@ public class Renderer {
 
     public Renderer(StillwaterProperties properties) {
         this.engine = new ImageEngine(
-                new ImageLimits(properties.limits().maxPixels(), properties.limits().maxFrames()));
+                new ImageLimits(properties.limits().maxPixels(), properties.limits().maxFrames()),
+                properties.engine().turbojpeg());
         this.maxBytes = properties.limits().maxBytes().toBytes();
     }
 

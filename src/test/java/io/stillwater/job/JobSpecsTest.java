@@ -133,6 +133,7 @@ class JobSpecsTest {
                 new StillwaterProperties.Processing(new StillwaterProperties.Processing.Concurrency(1, 1, 1), true),
                 new StillwaterProperties.Retry(0, Duration.ofSeconds(1), 2, Duration.ofSeconds(30), 3),
                 Map.of("web", List.of(new StillwaterProperties.PresetOutput("web",
-                        List.of(Map.of("op", "resize", "width", "1600", "height", "1600")), "jpeg", 82, true, null))));
+                        List.of(Map.of("op", "resize", "width", "1600", "height", "1600")), "jpeg", 82, true, null))),
+                new StillwaterProperties.Engine(io.stillwater.image.ImageEngine.NativeJpeg.OFF));
     }
 }
