@@ -21,7 +21,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 (cd bench/sharp && { [ -d node_modules/sharp ] || npm ci --no-audit --no-fund >/dev/null; } \
   && RUNS="$runs" WARMUP="$warmup" node bench.js "${abs[@]}") | tee "$out/vips.txt"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-./mvnw -q -o test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.stillwater.bench.EngineBenchmark \
+./mvnw -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.stillwater.bench.EngineBenchmark \
   -Druns="$runs" -Dwarmup="$warmup" -Dexec.args="$*" | tee "$out/engine.txt"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
