@@ -21,6 +21,11 @@ RUN --mount=type=cache,target=/root/.m2 \
  && cp target/stillwater-*.jar /build/app.jar
 
 FROM eclipse-temurin:17.0.13_11-jre
+# libjpeg-turbo's TurboJPEG library (Ubuntu's package libturbojpeg, libturbojpeg.so.0): the engine
+# decodes and encodes JPEG with it (stillwater.engine.turbojpeg: auto).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libturbojpeg \
+ && rm -rf /var/lib/apt/lists/*
 # /app/data: stillwater.data-dir (./data), written only by the embedded parts of the default profile.
 RUN groupadd --system --gid 10001 stillwater \
  && useradd --system --uid 10001 --gid stillwater --home-dir /app --no-create-home --shell /usr/sbin/nologin stillwater \

@@ -1,5 +1,6 @@
 package io.stillwater.config;
 
+import io.stillwater.image.ImageEngine;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -31,6 +32,7 @@ import org.springframework.validation.annotation.Validated;
  * @param deadLetters how operators' replays run
  * @param cache whether intake answers from finished or running jobs with the same result
  * @param presets named output lists a job selects with {@code preset}
+ * @param engine how the image engine decodes and encodes
  */
 @Validated
 @ConfigurationProperties("stillwater")
@@ -46,7 +48,14 @@ public record StillwaterProperties(
         @Valid @NotNull Security security,
         @Valid @NotNull DeadLetters deadLetters,
         @Valid @NotNull Cache cache,
-        @NotEmpty Map<String, @NotEmpty List<@Valid PresetOutput>> presets) {
+        @NotEmpty Map<String, @NotEmpty List<@Valid PresetOutput>> presets,
+        @Valid @NotNull Engine engine) {
+
+    /**
+     * @param turbojpeg {@code auto}: decode ordinary JPEGs and encode JPEG renditions with libjpeg-turbo
+     *     ({@code libturbojpeg.so.0}) when it is installed; {@code off}: always the pure-Java path
+     */
+    public record Engine(@NotNull ImageEngine.NativeJpeg turbojpeg) {}
 
     /**
      * @param maxBytes largest accepted source, in bytes

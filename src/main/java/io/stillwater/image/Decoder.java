@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -39,7 +40,43 @@ final class Decoder {
 
     private static final String UNSUPPORTED_COLOUR_SPACE = "unsupported-colour-space";
 
+    private static final System.Logger LOG = System.getLogger(Decoder.class.getName());
+    private static final AtomicBoolean NATIVE_FAILURE_LOGGED = new AtomicBoolean();
+
     private Decoder() {}
+
+    /**
+     * A JPEG through libjpeg-turbo (the caller checked it is installed and the header is within the
+     * limits), scaled in the DCT domain to 1/{@code denominator}; CMYK, YCCK, Adobe RGB-transform and
+     * anything libjpeg-turbo fails on (damaged data included, which ImageIO then judges) take the
+     * ImageIO path of {@link #decode}, subsampled by {@code subsampling}.
+     */
+    static BufferedImage decodeJpeg(byte[] source, ImageInfo info, int subsampling, int denominator) {
+        int components = JpegComponents.count(source);
+        if (components == 1 || components == 3) {
+            try {
+                TurboJpeg.Header header = TurboJpeg.header(source);
+                if (header.ordinary()) {
+                    if (header.width() != info.width() || header.height() != info.height()) {
+                        throw new IllegalStateException("the header says %d x %d, the inspector %d x %d".formatted(
+                                header.width(), header.height(), info.width(), info.height()));
+                    }
+                    BufferedImage image = TurboJpeg.decode(source, info.width(), info.height(), denominator);
+                    ICC_ColorSpace embedded = IccProfiles.nonSrgbRgb(IccProfiles.read(ImageFormat.JPEG, source));
+                    if (embedded != null) {
+                        toSrgb(image, embedded);
+                    }
+                    return image;
+                }
+            } catch (RuntimeException e) {
+                if (NATIVE_FAILURE_LOGGED.compareAndSet(false, true)) {
+                    LOG.log(System.Logger.Level.WARNING, "libjpeg-turbo could not decode a JPEG (" + e.getMessage()
+                            + "); ImageIO decodes it instead, as it will any other it fails on (logged once)");
+                }
+            }
+        }
+        return decode(source, info, subsampling);
+    }
 
     static BufferedImage decode(byte[] source, ImageInfo info, int subsampling) {
         ImageFormat format = info.format();

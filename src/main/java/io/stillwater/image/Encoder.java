@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -21,9 +22,28 @@ final class Encoder {
 
     private Encoder() {}
 
+    private static final System.Logger LOG = System.getLogger(Encoder.class.getName());
+    private static final AtomicBoolean NATIVE_FAILURE_LOGGED = new AtomicBoolean();
+
     static byte[] encode(BufferedImage image, OutputSpec output, KeptMetadata kept) {
+        return encode(image, output, kept, false);
+    }
+
+    /** @param turboJpeg encode JPEG with libjpeg-turbo (the caller checked it is installed) */
+    static byte[] encode(BufferedImage image, OutputSpec output, KeptMetadata kept, boolean turboJpeg) {
         ImageFormat format = output.formatOrDefault();
         BufferedImage pixels = format == ImageFormat.JPEG ? flatten(image) : image;
+        if (turboJpeg && format == ImageFormat.JPEG) {
+            try {
+                byte[] encoded = TurboJpeg.encode(pixels, output.qualityOrDefault(), output.progressiveOrDefault());
+                return MetadataWriter.embed(format, encoded, pixels.getWidth(), pixels.getHeight(), false, kept);
+            } catch (RuntimeException e) {
+                if (NATIVE_FAILURE_LOGGED.compareAndSet(false, true)) {
+                    LOG.log(System.Logger.Level.WARNING,
+                            "libjpeg-turbo could not encode a JPEG; ImageIO encodes it instead (logged once)", e);
+                }
+            }
+        }
         ImageWriter writer = Codecs.writer(format);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
         try (ImageOutputStream stream = ImageIO.createImageOutputStream(bytes)) {

@@ -10,11 +10,24 @@ import javax.imageio.ImageIO;
  * (at reduced resolution when every output is a large downscale) into sRGB, applies EXIF orientation,
  * runs each output's operations in order and encodes it. Renditions carry no metadata from the
  * source, except the profile and copyright an output asks to keep.
+ *
+ * <p>Ordinary JPEGs (YCbCr or greyscale) are decoded and JPEG renditions encoded with libjpeg-turbo
+ * when it is installed and not turned off ({@link NativeJpeg}); otherwise, and for any file it fails
+ * on, through ImageIO.
  */
 public final class ImageEngine {
 
+    /** Whether JPEG decode and encode may use libjpeg-turbo ({@code libturbojpeg.so.0}). */
+    public enum NativeJpeg {
+        /** Use it when it is installed, else ImageIO. */
+        AUTO,
+        /** Always ImageIO. */
+        OFF
+    }
+
     private final ImageInspector inspector = new ImageInspector();
     private final ImageLimits limits;
+    private final boolean turboJpeg;
 
     /** @param maxPixels the largest source, width × height, this engine will decode */
     public ImageEngine(long maxPixels) {
@@ -22,7 +35,22 @@ public final class ImageEngine {
     }
 
     public ImageEngine(ImageLimits limits) {
+        this(limits, NativeJpeg.AUTO);
+    }
+
+    public ImageEngine(ImageLimits limits, NativeJpeg nativeJpeg) {
         this.limits = limits;
+        this.turboJpeg = nativeJpeg == NativeJpeg.AUTO && TurboJpeg.available();
+    }
+
+    /** Whether libjpeg-turbo was found, so that {@link NativeJpeg#AUTO} uses it. */
+    public static boolean turboJpegAvailable() {
+        return TurboJpeg.available();
+    }
+
+    /** Whether this engine decodes and encodes ordinary JPEGs with libjpeg-turbo. */
+    public boolean usesTurboJpeg() {
+        return turboJpeg;
     }
 
     /**
@@ -32,8 +60,11 @@ public final class ImageEngine {
     public List<Rendition> render(byte[] source, List<OutputSpec> outputs) {
         ImageInfo info = inspector.inspect(source);
         limits.check(info);
-        int subsampling = subsampling(info, outputs);
-        BufferedImage image = Orientation.apply(Decoder.decode(source, info, subsampling), info.orientation());
+        double fraction = fraction(info, outputs);
+        BufferedImage decoded = turboJpeg && info.format() == ImageFormat.JPEG
+                ? Decoder.decodeJpeg(source, info, subsampling(fraction), dctDenominator(fraction))
+                : Decoder.decode(source, info, subsampling(fraction));
+        BufferedImage image = Orientation.apply(decoded, info.orientation());
         KeptMetadata kept = null;
         List<Rendition> renditions = new ArrayList<>(outputs.size());
         for (OutputSpec output : outputs) {
@@ -44,7 +75,8 @@ public final class ImageEngine {
             if (output.keepMetadataOrDefault() && kept == null) {
                 kept = KeptMetadata.read(info.format(), source);
             }
-            byte[] encoded = Encoder.encode(result, output, output.keepMetadataOrDefault() ? kept : KeptMetadata.NONE);
+            byte[] encoded = Encoder.encode(result, output,
+                    output.keepMetadataOrDefault() ? kept : KeptMetadata.NONE, turboJpeg);
             ImageFormat format = output.formatOrDefault();
             renditions.add(new Rendition(output.name(), format, result.getWidth(), result.getHeight(), encoded));
         }
@@ -57,22 +89,49 @@ public final class ImageEngine {
      * downscale still filters well. Only an output that starts with a resize can spare any.
      */
     static int subsampling(ImageInfo info, List<OutputSpec> outputs) {
+        return subsampling(fraction(info, outputs));
+    }
+
+    private static int subsampling(double fraction) {
+        return fraction >= 1 ? 1 : Math.max(1, (int) Math.floor(1 / (2 * fraction)));
+    }
+
+    /**
+     * libjpeg-turbo's DCT-domain scaling, 1/1, 1/2, 1/4 or 1/8: the smallest that still decodes at
+     * least as large as every output needs. Scaling in the DCT domain averages rather than drops
+     * pixels, so it needs no margin beyond the output's size.
+     */
+    static int dctDenominator(double fraction) {
+        int denominator = 8;
+        while (denominator > 1 && fraction * denominator > 1) {
+            denominator /= 2;
+        }
+        return denominator;
+    }
+
+    /**
+     * The largest share of the displayed source, per side, any output keeps: 1 unless every output
+     * starts with a resize. A box fitted {@code inside} (or {@code contain}) scales by the smaller of
+     * its sides' ratios; {@code cover} and {@code fill} by the larger.
+     */
+    static double fraction(ImageInfo info, List<OutputSpec> outputs) {
         double largest = 0;
         for (OutputSpec output : outputs) {
             List<Operation> ops = output.ops() == null ? List.of() : output.ops();
             if (ops.isEmpty() || !(ops.get(0) instanceof Resize resize)) {
                 return 1;
             }
-            double fraction = 0;
-            if (resize.width() != null) {
-                fraction = Math.max(fraction, resize.width() / (double) info.displayWidth());
-            }
-            if (resize.height() != null) {
-                fraction = Math.max(fraction, resize.height() / (double) info.displayHeight());
+            double w = resize.width() == null ? -1 : resize.width() / (double) info.displayWidth();
+            double h = resize.height() == null ? -1 : resize.height() / (double) info.displayHeight();
+            Resize.Fit fit = resize.fitOrDefault();
+            boolean smaller = (fit == Resize.Fit.INSIDE || fit == Resize.Fit.CONTAIN) && w > 0 && h > 0;
+            double fraction = smaller ? Math.min(w, h) : Math.max(w, h);
+            if (fraction <= 0) {
+                return 1;
             }
             largest = Math.max(largest, fraction);
         }
-        return largest <= 0 ? 1 : Math.max(1, (int) Math.floor(1 / (2 * largest)));
+        return largest <= 0 ? 1 : Math.min(1, largest);
     }
 
     static {

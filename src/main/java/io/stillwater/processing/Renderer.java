@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /** Adapts the image engine to the processing route: a stored original and a job in, renditions out. */
@@ -29,12 +31,21 @@ public class Renderer {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Renderer.class);
+
     private final ImageEngine engine;
     private final long maxBytes;
 
     public Renderer(StillwaterProperties properties) {
         this.engine = new ImageEngine(
-                new ImageLimits(properties.limits().maxPixels(), properties.limits().maxFrames()));
+                new ImageLimits(properties.limits().maxPixels(), properties.limits().maxFrames()),
+                properties.engine().turbojpeg());
+        LOG.info(engine.usesTurboJpeg()
+                ? "Image engine: JPEG decode and encode through libjpeg-turbo (stillwater.engine.turbojpeg=auto)"
+                : properties.engine().turbojpeg() == ImageEngine.NativeJpeg.OFF
+                        ? "Image engine: pure-Java JPEG path (stillwater.engine.turbojpeg=off)"
+                        : "Image engine: pure-Java JPEG path; install libjpeg-turbo (libturbojpeg.so.0, Debian "
+                                + "package libturbojpeg0) for the faster one");
         this.maxBytes = properties.limits().maxBytes().toBytes();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stillwater.config.StillwaterProperties;
+import io.stillwater.image.ImageEngine;
 import io.stillwater.image.Blur;
 import io.stillwater.image.Crop;
 import io.stillwater.image.Flip;
@@ -136,6 +137,7 @@ class JobSpecsTest {
                 new StillwaterProperties.DeadLetters(10),
                 new StillwaterProperties.Cache(true),
                 Map.of("web", List.of(new StillwaterProperties.PresetOutput("web",
-                        List.of(Map.of("op", "resize", "width", "1600", "height", "1600")), "jpeg", 82, true, null))));
+                        List.of(Map.of("op", "resize", "width", "1600", "height", "1600")), "jpeg", 82, true, null))),
+                new StillwaterProperties.Engine(ImageEngine.NativeJpeg.OFF));
     }
 }
