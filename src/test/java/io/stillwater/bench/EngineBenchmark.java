@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -122,31 +124,21 @@ public final class EngineBenchmark {
     }
 
     /** The most heap in use (all heap pools together) seen by sampling every 2 ms. */
+    /** Samples heap use every 2 ms on a timer thread and keeps the peak. */
     private static final class HeapSampler {
 
         private final AtomicLong peak = new AtomicLong();
-        private final Thread thread;
-        private volatile boolean running = true;
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "heap-sampler");
+            thread.setDaemon(true);
+            return thread;
+        });
 
         HeapSampler() {
             List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans().stream()
                     .filter(p -> p.getType() == MemoryType.HEAP).toList();
-            thread = new Thread(() -> {
-                while (running) {
-                    long used = 0;
-                    for (MemoryPoolMXBean p : pools) {
-                        used += p.getUsage().getUsed();
-                    }
-                    peak.accumulateAndGet(used, Math::max);
-                    try {
-                        Thread.sleep(2);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "heap-sampler");
-            thread.setDaemon(true);
-            thread.start();
+            timer.scheduleAtFixedRate(() -> peak.accumulateAndGet(
+                    pools.stream().mapToLong(p -> p.getUsage().getUsed()).sum(), Math::max), 0, 2, TimeUnit.MILLISECONDS);
         }
 
         void reset() {
@@ -158,7 +150,7 @@ public final class EngineBenchmark {
         }
 
         void stop() {
-            running = false;
+            timer.shutdownNow();
         }
     }
 }
