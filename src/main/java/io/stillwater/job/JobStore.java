@@ -241,18 +241,7 @@ public class JobStore {
      */
     @Transactional
     public Job replay(String id, String operator) {
-        OffsetDateTime now = now();
-        int updated = jdbc.sql("""
-                UPDATE jobs SET status = 'queued', error_code = NULL, error_message = NULL, updated_at = :now
-                WHERE id = :id AND status = 'dead_lettered'
-                """)
-                .param("now", now).param("id", id)
-                .update();
-        if (updated == 0) {
-            return null;
-        }
-        event(id, JobStatus.QUEUED, now, "replayed by " + operator);
-        return find(id).orElseThrow();
+        return leaveDeadLetter(id, JobStatus.QUEUED, null, null, "replayed by " + operator);
     }
 
     /**
@@ -262,17 +251,24 @@ public class JobStore {
      */
     @Transactional
     public Job discard(String id, String operator, String reason) {
+        return leaveDeadLetter(id, JobStatus.FAILED, "discarded", reason, "discarded by " + operator + ": " + reason);
+    }
+
+    /** An operator's move of a dead-lettered job to {@code status}, with its error (or none) and history note. */
+    private Job leaveDeadLetter(String id, JobStatus status, String code, String message, String detail) {
         OffsetDateTime now = now();
         int updated = jdbc.sql("""
-                UPDATE jobs SET status = 'failed', error_code = 'discarded', error_message = :reason, updated_at = :now
+                UPDATE jobs SET status = :status, error_code = CAST(:code AS VARCHAR(64)),
+                    error_message = CAST(:message AS VARCHAR(2048)), updated_at = :now
                 WHERE id = :id AND status = 'dead_lettered'
                 """)
-                .param("reason", truncate(reason)).param("now", now).param("id", id)
+                .param("status", status.id()).param("code", code).param("message", truncate(message))
+                .param("now", now).param("id", id)
                 .update();
         if (updated == 0) {
             return null;
         }
-        event(id, JobStatus.FAILED, now, "discarded by " + operator + ": " + reason);
+        event(id, status, now, detail);
         return find(id).orElseThrow();
     }
 

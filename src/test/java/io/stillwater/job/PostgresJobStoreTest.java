@@ -247,6 +247,39 @@ class PostgresJobStoreTest {
     }
 
     @Test
+    void anOperatorReplaysADeadLetteredJobOnceAndItRunsAgain() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1, WORKER);
+        store.deadLetter(job.id(), "retries-exhausted", "object store unavailable");
+
+        Job replayed = store.replay(job.id(), "ops");
+
+        assertThat(replayed.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(replayed.error()).isNull();
+        assertThat(replayed.history().get(replayed.history().size() - 1))
+                .extracting(Job.Event::status, Job.Event::detail).containsExactly(JobStatus.QUEUED, "replayed by ops");
+        assertThat(store.replay(job.id(), "ops")).isNull();
+        assertThat(store.start(job.id(), 2, WORKER).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void anOperatorDiscardsADeadLetteredJobWithAReasonButNoOtherJob() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1, WORKER);
+        store.deadLetter(job.id(), "crash-loop", "delivered 4 times");
+        Job queued = store.create(submission(Priority.NORMAL, null));
+
+        Job discarded = store.discard(job.id(), "ops", "source image lost");
+
+        assertThat(discarded.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(discarded.error()).isEqualTo(new Job.Error("discarded", "source image lost"));
+        assertThat(discarded.history().get(discarded.history().size() - 1).detail())
+                .isEqualTo("discarded by ops: source image lost");
+        assertThat(store.discard(queued.id(), "ops", "not dead")).isNull();
+        assertThat(store.find(queued.id())).contains(queued);
+    }
+
+    @Test
     void aRetryIsNotCountedForAJobNotBeingProcessed() {
         Job job = store.create(submission(Priority.NORMAL, null));
 
