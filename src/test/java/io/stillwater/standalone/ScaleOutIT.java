@@ -52,7 +52,7 @@ class ScaleOutIT {
     private static final String SECOND = "scale-out-2";
     /** The prefix of the service's broker addresses (artemis-config/broker.xml secures {@code stillwater.#}). */
     private static final String JOB_ADDRESSES = "stillwater.";
-    private static final Pattern ATTEMPT = Pattern.compile("attempt \\d+ on (.+)");
+    private static final Pattern ATTEMPT = Pattern.compile("attempt \\d+ on (\\S+)(?: \\(delivery \\d+\\))?");
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
 
@@ -103,6 +103,9 @@ class ScaleOutIT {
                 assertThat(status(job)).as("job %s", id).isEqualTo("succeeded");
                 assertThat(count(events(job), event -> event.path("status").asText().equals("succeeded")))
                         .as("succeeded events of job %s", id).isEqualTo(1);
+                if (workers(job).size() > 2) {
+                    log.info("job {} was taken up {} times: {}", id, workers(job).size(), job.path("history"));
+                }
                 String finisher = finisher(job);
                 finishedBy.merge(finisher, 1, Integer::sum);
                 if (unfinishedAtStop.contains(id)) {
