@@ -100,6 +100,20 @@ public final class ServiceClient {
                 .toEntity(String.class));
     }
 
+    /** Submits a JSON job, such as one naming its image by URL. */
+    public Answer submitJson(String json, String idempotencyKey) {
+        return answer(rest.post().uri("/api/v1/jobs")
+                .contentType(MediaType.APPLICATION_JSON)
+                .headers(h -> {
+                    if (idempotencyKey != null) {
+                        h.set("Idempotency-Key", idempotencyKey);
+                    }
+                })
+                .body(json)
+                .retrieve()
+                .toEntity(String.class));
+    }
+
     public Answer uploadRaw(byte[] image, String contentType, String query) {
         return answer(rest.post().uri("/api/v1/jobs" + (query == null ? "" : "?" + query))
                 .contentType(MediaType.parseMediaType(contentType))

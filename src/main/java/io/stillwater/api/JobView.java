@@ -25,21 +25,29 @@ public record JobView(
         Map<String, String> metadata,
         List<Job.Event> history) {
 
-    /** Where the image came from and what its header said. */
+    /** Where the image came from and, once it is stored, what its header said. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Source(String kind, String format, int width, int height, long bytes, String filename) {}
+    public record Source(String kind, String url, String format, Integer width, Integer height, Long bytes,
+            String filename) {
+
+        static Source of(Job.Source source) {
+            if (!source.stored()) {
+                return new Source(source.kind(), source.url(), null, null, null, null, source.filename());
+            }
+            return new Source(source.kind(), source.url(), source.format(), source.width(), source.height(),
+                    source.bytes(), source.filename());
+        }
+    }
 
     /** A rendition and a link to download it. */
     public record Output(String name, String url, String format, int width, int height, long bytes, String key) {}
 
     static JobView of(Job job, DownloadLinks links) {
-        Job.Source source = job.source();
         return new JobView(
                 job.id(),
                 job.status(),
                 job.priority(),
-                new Source(source.kind(), source.format(), source.width(), source.height(), source.bytes(),
-                        source.filename()),
+                Source.of(job.source()),
                 job.createdAt(),
                 job.updatedAt(),
                 job.attempts(),

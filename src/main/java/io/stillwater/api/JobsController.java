@@ -1,6 +1,8 @@
 package io.stillwater.api;
 
 import io.stillwater.config.StillwaterProperties;
+import io.stillwater.fetch.SourceException;
+import io.stillwater.fetch.SourcePolicy;
 import io.stillwater.job.Job;
 import io.stillwater.job.JobIntake;
 import io.stillwater.job.JobRequest;
@@ -15,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
@@ -37,15 +40,19 @@ import org.springframework.web.multipart.MultipartFile;
 public class JobsController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** The largest JSON job body: a URL and a spec, never an image. */
+    static final int MAX_JSON_BODY = 64 * 1024;
 
     private final JobSpecs specs;
     private final JobIntake intake;
     private final JobStore store;
     private final DownloadLinks links;
     private final StillwaterProperties properties;
+    private final SourcePolicy sources;
 
     public JobsController(JobSpecs specs, JobIntake intake, JobStore store, DownloadLinks links,
-            StillwaterProperties properties) {
+            StillwaterProperties properties, SourcePolicy sources) {
+        this.sources = sources;
         this.specs = specs;
         this.intake = intake;
         this.store = store;
@@ -86,6 +93,30 @@ public class JobsController {
         return submit(data, null, request, idempotencyKey);
     }
 
+    /** A JSON job naming its image by URL: {@code {"source": {"url": "https://..."}, ...spec}}. */
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<JobView> submitJson(
+            HttpServletRequest http,
+            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) throws IOException {
+        byte[] body;
+        try (InputStream input = http.getInputStream()) {
+            body = input.readNBytes(MAX_JSON_BODY + 1);
+        }
+        if (body.length > MAX_JSON_BODY) {
+            throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large",
+                    "a JSON job is at most %d bytes".formatted(MAX_JSON_BODY), "body", (long) MAX_JSON_BODY);
+        }
+        JobSpecs.UrlJob job = specs.parseUrlJob(new String(body, StandardCharsets.UTF_8));
+        JobRequest request = specs.normalise(job.spec());
+        URI url;
+        try {
+            url = sources.check(job.url());
+        } catch (SourceException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, e.code(), e.getMessage(), "source.url", null);
+        }
+        return submit(Submission.ofUrl(url, request, idempotencyKey));
+    }
+
     @GetMapping("/{id}")
     public JobView get(@PathVariable String id) {
         return store.find(id).map(this::view).orElseThrow(() -> ApiException.notFound("job " + id));
@@ -122,21 +153,25 @@ public class JobsController {
     }
 
     private ResponseEntity<JobView> submit(byte[] data, String filename, JobRequest request, String idempotencyKey) {
+        return submit(Submission.of(data, filename, request, idempotencyKey));
+    }
+
+    private ResponseEntity<JobView> submit(Submission submission) {
+        String idempotencyKey = submission.idempotencyKey();
         if (idempotencyKey != null) {
             if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
                 throw ApiException.badRequest(IDEMPOTENCY_KEY, "must be 1 to 255 characters");
             }
             var existing = store.findByIdempotencyKey(idempotencyKey);
             if (existing.isPresent()) {
-                return replay(existing.get(), data);
+                return replay(existing.get(), submission);
             }
         }
-        Submission submission = Submission.of(data, filename, request, idempotencyKey);
         Job job;
         try {
             job = intake.submit(submission);
         } catch (DuplicateKeyException raced) {
-            return replay(store.findByIdempotencyKey(idempotencyKey).orElseThrow(), data);
+            return replay(store.findByIdempotencyKey(idempotencyKey).orElseThrow(), submission);
         }
         if (!job.id().equals(submission.jobId()) && job.status() == JobStatus.SUCCEEDED) {
             // The result cache: this result is already made; nothing was stored or queued.
@@ -146,8 +181,10 @@ public class JobsController {
         return accepted(job).body(view(job));
     }
 
-    private ResponseEntity<JobView> replay(Job job, byte[] data) {
-        if (!job.source().sha256().equals(Submission.sha256(data))) {
+    private ResponseEntity<JobView> replay(Job job, Submission repeat) {
+        boolean same = repeat.url() != null ? repeat.url().toString().equals(job.source().url())
+                : job.source().url() == null && Submission.sha256(repeat.data()).equals(job.source().sha256());
+        if (!same) {
             throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused",
                     "this Idempotency-Key was used for a different image", IDEMPOTENCY_KEY, null);
         }

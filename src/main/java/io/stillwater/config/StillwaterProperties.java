@@ -33,6 +33,7 @@ import org.springframework.validation.annotation.Validated;
  * @param cache whether intake answers from finished or running jobs with the same result
  * @param presets named output lists a job selects with {@code preset}
  * @param engine how the image engine decodes and encodes
+ * @param fetch how URL sources are fetched, and which hosts may be
  */
 @Validated
 @ConfigurationProperties("stillwater")
@@ -49,7 +50,29 @@ public record StillwaterProperties(
         @Valid @NotNull DeadLetters deadLetters,
         @Valid @NotNull Cache cache,
         @NotEmpty Map<String, @NotEmpty List<@Valid PresetOutput>> presets,
-        @Valid @NotNull Engine engine) {
+        @Valid @NotNull Engine engine,
+        @Valid @NotNull Fetch fetch) {
+
+    /**
+     * Fetching {@code source.url} jobs, in the worker. Every host must resolve to public internet
+     * addresses only, checked at connection time and again for every redirect.
+     *
+     * @param allowHosts {@code host} or {@code host:port} patterns ({@code *.example.com}, {@code *}) that
+     *     may also reach internal addresses (loopback, private networks): a camera or image server on the
+     *     local network, or a test server
+     * @param denyHosts patterns that are never fetched, whatever they resolve to; they win over allowHosts
+     * @param connectTimeout longest wait for a connection
+     * @param readTimeout longest wait for the answer and between two reads of its body
+     * @param maxRedirects redirects followed, each checked like the first URL
+     * @param userAgent the {@code User-Agent} sources see
+     */
+    public record Fetch(
+            @NotNull List<String> allowHosts,
+            @NotNull List<String> denyHosts,
+            @NotNull Duration connectTimeout,
+            @NotNull Duration readTimeout,
+            @Min(0) int maxRedirects,
+            @NotBlank String userAgent) {}
 
     /**
      * @param turbojpeg {@code auto}: decode ordinary JPEGs and encode JPEG renditions with libjpeg-turbo

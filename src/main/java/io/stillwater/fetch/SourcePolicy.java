@@ -31,13 +31,13 @@ public final class SourcePolicy {
      * Checks a URL's form and host before it is fetched, and before each redirect is followed.
      *
      * @return the URL, parsed
-     * @throws SourceNotAllowedException when it may not be fetched
+     * @throws SourceException when it may not be fetched
      */
     public URI check(String url) {
         Target target = SourceUrls.parse(url);
         denyHosts.stream().filter(pattern -> pattern.matches(target.host(), target.port())).findFirst()
                 .ifPresent(pattern -> {
-                    throw new SourceNotAllowedException("host " + target.host() + " is denied (" + pattern + ")");
+                    throw SourceException.notAllowed("host " + target.host() + " is denied (" + pattern + ")");
                 });
         return target.uri();
     }
@@ -47,7 +47,7 @@ public final class SourcePolicy {
      * internal address refuses the host.
      *
      * @return the addresses to connect to, all checked
-     * @throws SourceNotAllowedException when the host or one of its addresses may not be reached
+     * @throws SourceException when the host or one of its addresses may not be reached
      * @throws UnknownHostException when the name does not resolve (a transient failure)
      */
     public InetAddress[] addresses(String host, int port) throws UnknownHostException {
@@ -55,11 +55,11 @@ public final class SourcePolicy {
         try {
             normalised = SourceUrls.normaliseHost(host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host);
         } catch (IllegalArgumentException e) {
-            throw new SourceNotAllowedException(e.getMessage());
+            throw SourceException.notAllowed(e.getMessage());
         }
         for (HostPattern pattern : denyHosts) {
             if (pattern.matches(normalised, port)) {
-                throw new SourceNotAllowedException("host " + normalised + " is denied (" + pattern + ")");
+                throw SourceException.notAllowed("host " + normalised + " is denied (" + pattern + ")");
             }
         }
         InetAddress[] addresses = InetAddress.getAllByName(SourceUrls.resolvable(normalised));
@@ -69,7 +69,7 @@ public final class SourcePolicy {
         for (InetAddress address : addresses) {
             Optional<String> reason = InternalAddresses.reason(address);
             if (reason.isPresent()) {
-                throw new SourceNotAllowedException("host " + normalised + " resolves to " + address.getHostAddress()
+                throw SourceException.notAllowed("host " + normalised + " resolves to " + address.getHostAddress()
                         + " (" + reason.get() + "), which is not a public address, and is not on the allow list");
             }
         }

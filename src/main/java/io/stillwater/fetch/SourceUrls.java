@@ -23,24 +23,24 @@ final class SourceUrls {
 
     private SourceUrls() {}
 
-    /** The URL's target, or {@link SourceNotAllowedException} naming what is wrong with its form. */
+    /** The URL's target, or {@link SourceException} naming what is wrong with its form. */
     static Target parse(String url) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new SourceNotAllowedException("not a valid URL: " + e.getReason());
+            throw SourceException.notAllowed("not a valid URL: " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new SourceNotAllowedException("only http and https URLs are fetched, not '" + scheme + "'");
+            throw SourceException.notAllowed("only http and https URLs are fetched, not '" + scheme + "'");
         }
         String authority = uri.getRawAuthority();
         if (authority == null || authority.isEmpty()) {
-            throw new SourceNotAllowedException("the URL has no host it can be fetched from");
+            throw SourceException.notAllowed("the URL has no host it can be fetched from");
         }
         if (authority.contains("@")) {
-            throw new SourceNotAllowedException("URLs with credentials (user@host) are not fetched");
+            throw SourceException.notAllowed("URLs with credentials (user@host) are not fetched");
         }
         try {
             if (uri.getHost() == null) {
@@ -51,7 +51,7 @@ final class SourceUrls {
             int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
             return new Target(uri, host, port);
         } catch (IllegalArgumentException | URISyntaxException e) {
-            throw new SourceNotAllowedException("the URL's host cannot be read: " + e.getMessage());
+            throw SourceException.notAllowed("the URL's host cannot be read: " + e.getMessage());
         }
     }
 

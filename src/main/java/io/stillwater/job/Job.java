@@ -45,16 +45,23 @@ public record Job(
 
     /**
      * @param kind {@code upload}, {@code url}, {@code camera} or {@code batch}
-     * @param originalKey object key of the stored original
-     * @param format the format judged from the bytes
+     * @param url where a {@code url} source is fetched from
+     * @param originalKey object key of the stored original; {@code null} until a URL source is fetched
+     * @param format the format judged from the bytes (like the fields below it, unknown until stored)
      * @param width stored width from the header
      * @param height stored height from the header
      * @param bytes size of the original
      * @param sha256 hex digest of the original
      * @param filename the client's file name, shown only
      */
-    public record Source(
-            String kind, String originalKey, String format, int width, int height, long bytes, String sha256, String filename) {}
+    public record Source(String kind, String url, String originalKey, String format, int width, int height, long bytes,
+            String sha256, String filename) {
+
+        /** Whether the image is in the object store: always for an upload, once fetched for a URL. */
+        public boolean stored() {
+            return originalKey != null;
+        }
+    }
 
     /** A stored rendition. */
     public record Output(String name, String format, int width, int height, long bytes, String key) {}

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class JobIntake {
 
-    static final String INTAKE = "direct:image-intake";
+    static final String IMAGE_INTAKE = "direct:image-intake";
+    static final String URL_INTAKE = "direct:url-intake";
 
     private final ProducerTemplate template;
 
@@ -25,7 +26,7 @@ public class JobIntake {
 
     public Job submit(Submission submission) {
         try {
-            return template.requestBody(INTAKE, submission, Job.class);
+            return template.requestBody(submission.url() == null ? IMAGE_INTAKE : URL_INTAKE, submission, Job.class);
         } catch (CamelExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ImageException || cause instanceof DuplicateKeyException

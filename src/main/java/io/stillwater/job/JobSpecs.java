@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stillwater.config.StillwaterProperties;
 import io.stillwater.image.ImageFormat;
 import io.stillwater.image.Operation;
@@ -30,6 +32,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class JobSpecs {
+
+    /** The longest source URL, as the job store's column allows. */
+    static final int MAX_URL = 2048;
 
     private final ObjectMapper mapper;
     private final Validator validator;
@@ -89,6 +94,43 @@ public class JobSpecs {
         } catch (JsonProcessingException e) {
             throw new InvalidSpecException("spec", "the spec is not valid JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /** A JSON job: the URL of its image, unchecked, and the rest of its spec. */
+    public record UrlJob(String url, JobSpec spec) {}
+
+    /**
+     * Parses a JSON job, {@code {"source": {"url": "https://..."}, ...spec}}: the spec's fields beside
+     * a {@code source} that names the image's URL.
+     */
+    public UrlJob parseUrlJob(String json) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidSpecException("spec", "the body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (!(root instanceof ObjectNode body)) {
+            throw new InvalidSpecException("spec", "the body must be a JSON object");
+        }
+        JsonNode source = body.remove("source");
+        if (source == null || !source.isObject()) {
+            throw new InvalidSpecException("source",
+                    "give the image's address as {\"source\": {\"url\": \"https://...\"}}, or upload the image");
+        }
+        source.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("url")) {
+                throw new InvalidSpecException("source." + name, "unknown field '%s'".formatted(name));
+            }
+        });
+        JsonNode url = source.get("url");
+        if (url == null || !url.isTextual() || url.asText().isBlank()) {
+            throw new InvalidSpecException("source.url", "must be an http or https URL");
+        }
+        if (url.asText().length() > MAX_URL) {
+            throw new InvalidSpecException("source.url", "at most %d characters".formatted(MAX_URL));
+        }
+        return new UrlJob(url.asText(), parse(body.toString()));
     }
 
     /** Validates a parsed spec and resolves it against the configuration. */

@@ -44,16 +44,17 @@ public class JobStore {
         Job.Source source = submission.source();
         JobRequest request = submission.request();
         jdbc.sql("""
-                INSERT INTO jobs (id, status, priority, source_kind, original_key, source_format, source_width,
-                    source_height, source_bytes, source_sha256, source_filename, outputs_spec, callback_url, metadata,
-                    idempotency_key, cache_key, attempts, created_at, updated_at)
-                VALUES (:id, :status, :priority, :kind, :key, :format, :width, :height, :bytes, :sha256, :filename,
-                    :spec, :callback, :metadata, :idempotencyKey, :cacheKey, 0, :now, :now)
+                INSERT INTO jobs (id, status, priority, source_kind, source_url, original_key, source_format,
+                    source_width, source_height, source_bytes, source_sha256, source_filename, outputs_spec,
+                    callback_url, metadata, idempotency_key, cache_key, attempts, created_at, updated_at)
+                VALUES (:id, :status, :priority, :kind, :url, :key, :format, :width, :height, :bytes, :sha256,
+                    :filename, :spec, :callback, :metadata, :idempotencyKey, :cacheKey, 0, :now, :now)
                 """)
                 .param("id", submission.jobId())
                 .param("status", JobStatus.QUEUED.id())
                 .param("priority", request.priority().id())
                 .param("kind", source.kind())
+                .param("url", source.url())
                 .param("key", source.originalKey())
                 .param("format", source.format())
                 .param("width", source.width())
@@ -65,7 +66,7 @@ public class JobStore {
                 .param("callback", request.callbackUrl())
                 .param("metadata", json(request.metadata()))
                 .param("idempotencyKey", submission.idempotencyKey())
-                .param("cacheKey", CacheKeys.job(source.sha256(), request.outputs()))
+                .param("cacheKey", submission.cacheKey())
                 .param("now", now)
                 .update();
         event(submission.jobId(), JobStatus.QUEUED, now, null);
@@ -73,6 +74,35 @@ public class JobStore {
         return new Job(submission.jobId(), JobStatus.QUEUED, request.priority(), source, request.outputs(),
                 request.callbackUrl(), request.metadata(), now, now, 0, List.of(), null,
                 List.of(new Job.Event(JobStatus.QUEUED, now, null)));
+    }
+
+    /**
+     * Records the image a worker fetched for a URL job, once checked and stored: from now on the job's
+     * source is known like an upload's, and its result can answer later requests from the cache.
+     *
+     * @return the job with its source
+     */
+    @Transactional
+    public Job recordSource(Submission fetched) {
+        Job job = find(fetched.jobId()).orElseThrow();
+        Job.Source source = fetched.source();
+        jdbc.sql("""
+                UPDATE jobs SET original_key = :key, source_format = :format, source_width = :width,
+                    source_height = :height, source_bytes = :bytes, source_sha256 = :sha256, cache_key = :cacheKey
+                WHERE id = :id
+                """)
+                .param("key", source.originalKey())
+                .param("format", source.format())
+                .param("width", source.width())
+                .param("height", source.height())
+                .param("bytes", source.bytes())
+                .param("sha256", source.sha256())
+                .param("cacheKey", CacheKeys.job(source.sha256(), job.outputsSpec()))
+                .param("id", fetched.jobId())
+                .update();
+        event(fetched.jobId(), JobStatus.PROCESSING, now(), "fetched %s, %d x %d, %d bytes".formatted(
+                source.format(), source.width(), source.height(), source.bytes()));
+        return find(fetched.jobId()).orElseThrow();
     }
 
     /** Removes a job whose message could not be queued, so no accepted job is left without one. */
@@ -360,7 +390,8 @@ public class JobStore {
                 id,
                 JobStatus.byId(rs.getString("status")).orElseThrow(),
                 Priority.byId(rs.getString("priority")).orElseThrow(),
-                new Job.Source(rs.getString("source_kind"), rs.getString("original_key"), rs.getString("source_format"),
+                new Job.Source(rs.getString("source_kind"), rs.getString("source_url"), rs.getString("original_key"),
+                        rs.getString("source_format"),
                         rs.getInt("source_width"), rs.getInt("source_height"), rs.getLong("source_bytes"),
                         rs.getString("source_sha256"), rs.getString("source_filename")),
                 read(rs.getString("outputs_spec"), OUTPUTS),

@@ -2,6 +2,7 @@ package io.stillwater.job;
 
 import io.stillwater.image.ImageInfo;
 import io.stillwater.storage.ObjectKeys;
+import java.net.URI;
 import java.util.HexFormat;
 import java.util.UUID;
 
@@ -15,15 +16,27 @@ import java.util.UUID;
  * @param request the normalised spec
  * @param idempotencyKey the client's {@code Idempotency-Key}, if sent
  * @param info the header, once inspected
+ * @param url the URL the image is (or was) fetched from, for a URL source; {@code null} for an upload
  */
-public record Submission(
-        String jobId, byte[] data, String filename, JobRequest request, String idempotencyKey, ImageInfo info) {
+public record Submission(String jobId, byte[] data, String filename, JobRequest request, String idempotencyKey,
+        ImageInfo info, URI url) {
 
     /** The longest file name kept, as the job store's column allows. */
     static final int MAX_FILENAME = 255;
 
     public static Submission of(byte[] data, String filename, JobRequest request, String idempotencyKey) {
-        return new Submission(UUID.randomUUID().toString(), data, cleanFilename(filename), request, idempotencyKey, null);
+        return new Submission(UUID.randomUUID().toString(), data, cleanFilename(filename), request, idempotencyKey, null,
+                null);
+    }
+
+    /** A job whose image the worker fetches from {@code url}: nothing to inspect or store at intake. */
+    public static Submission ofUrl(URI url, JobRequest request, String idempotencyKey) {
+        return new Submission(UUID.randomUUID().toString(), null, null, request, idempotencyKey, null, url);
+    }
+
+    /** The image a worker fetched for a URL job, to be checked and stored as that job's original. */
+    public static Submission fetched(Job job, byte[] data) {
+        return new Submission(job.id(), data, null, null, null, null, URI.create(job.source().url()));
     }
 
     /**
@@ -43,7 +56,7 @@ public record Submission(
     }
 
     public Submission withInfo(ImageInfo inspected) {
-        return new Submission(jobId, data, filename, request, idempotencyKey, inspected);
+        return new Submission(jobId, data, filename, request, idempotencyKey, inspected, url);
     }
 
     public String originalKey() {
@@ -61,14 +74,23 @@ public record Submission(
     }
 
 
+    /** The job's source as recorded: for a URL not yet fetched, only the URL. */
     Job.Source source() {
-        return new Job.Source("upload", originalKey(), info.format().id(), info.width(), info.height(), data.length,
+        String kind = url == null ? "upload" : "url";
+        String link = url == null ? null : url.toString();
+        if (info == null) {
+            return new Job.Source(kind, link, null, null, 0, 0, 0, null, filename);
+        }
+        return new Job.Source(kind, link, originalKey(), info.format().id(), info.width(), info.height(), data.length,
                 sha256(data), filename);
     }
 
-    /** The result this submission asks for: {@link CacheKeys#job} of its bytes and normalised outputs. */
+    /**
+     * The result this submission asks for: {@link CacheKeys#job} of its bytes and normalised outputs;
+     * {@code null} for a URL whose bytes are not known yet.
+     */
     public String cacheKey() {
-        return CacheKeys.job(sha256(data), request.outputs());
+        return data == null ? null : CacheKeys.job(sha256(data), request.outputs());
     }
 
     /** Hex SHA-256 of the image bytes. */

@@ -14,6 +14,7 @@ import io.stillwater.image.Resize;
 import io.stillwater.job.JobStore.CancelOutcome;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -81,10 +82,29 @@ class PostgresJobStoreTest {
     void migrationsApplyToPostgresAndAreUpToDate() {
         assertThat(migration.success).isTrue();
         assertThat(migration.database).isEqualTo("postgres");
-        assertThat(migration.migrationsExecuted).isEqualTo(2);
-        assertThat(migration.targetSchemaVersion).isEqualTo("2");
+        assertThat(migration.migrationsExecuted).isEqualTo(flyway.info().all().length);
+        assertThat(migration.targetSchemaVersion).isEqualTo(flyway.info().current().getVersion().getVersion());
         assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
         assertThat(flyway.migrate().migrationsExecuted).isZero();
+    }
+
+    @Test
+    void aUrlJobHasOnlyItsUrlUntilTheFetchedImageIsRecorded() {
+        JobRequest request = new JobRequest(Priority.NORMAL, OUTPUTS, null, Map.of());
+        Job created = store.create(Submission.ofUrl(URI.create("https://images.example/a.jpg"), request, null));
+
+        assertThat(created.source().stored()).isFalse();
+        assertThat(store.find(created.id()).orElseThrow().source())
+                .isEqualTo(new Job.Source("url", "https://images.example/a.jpg", null, null, 0, 0, 0, null, null));
+
+        byte[] data = "fetched jpeg bytes".getBytes(StandardCharsets.UTF_8);
+        Job fetched = store.recordSource(Submission.fetched(created, data).withInfo(new ImageInfo(ImageFormat.JPEG, 800, 600, 1)));
+
+        assertThat(fetched.source()).isEqualTo(new Job.Source("url", "https://images.example/a.jpg",
+                "originals/" + created.id() + ".jpg", "jpeg", 800, 600, data.length, Submission.sha256(data), null));
+        assertThat(fetched.history()).extracting(Job.Event::detail).last().isEqualTo("fetched jpeg, 800 x 600, 18 bytes");
+        assertThat(store.findByCacheKey(CacheKeys.job(Submission.sha256(data), OUTPUTS))).map(Job::id)
+                .contains(created.id());
     }
 
     @Test
@@ -97,7 +117,7 @@ class PostgresJobStoreTest {
         assertThat(created.id()).isEqualTo(submission.jobId());
         assertThat(created.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(created.priority()).isEqualTo(Priority.URGENT);
-        assertThat(created.source()).isEqualTo(new Job.Source("upload", "originals/" + submission.jobId() + ".jpg",
+        assertThat(created.source()).isEqualTo(new Job.Source("upload", null, "originals/" + submission.jobId() + ".jpg",
                 "jpeg", 640, 480, data.length, Submission.sha256(data), "holiday.jpg"));
         assertThat(created.outputsSpec()).isEqualTo(OUTPUTS);
         assertThat(created.callbackUrl()).isEqualTo("https://client.example/hook");
@@ -543,6 +563,6 @@ class PostgresJobStoreTest {
         JobRequest request = new JobRequest(priority, OUTPUTS, "https://client.example/hook",
                 Map.of("album", "summer", "note", "ünïcode ✓"));
         return new Submission(UUID.randomUUID().toString(), data, "holiday.jpg", request, idempotencyKey,
-                new ImageInfo(ImageFormat.JPEG, 640, 480, 1));
+                new ImageInfo(ImageFormat.JPEG, 640, 480, 1), null);
     }
 }
