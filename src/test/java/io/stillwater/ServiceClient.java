@@ -100,6 +100,12 @@ public final class ServiceClient {
                 .toEntity(String.class));
     }
 
+    /** Posts a body of any type, such as a CSV batch. */
+    public Answer post(String path, String contentType, String body) {
+        return answer(rest.post().uri(path).contentType(MediaType.parseMediaType(contentType)).body(body)
+                .retrieve().toEntity(String.class));
+    }
+
     /** Submits a JSON job, such as one naming its image by URL. */
     public Answer submitJson(String json, String idempotencyKey) {
         return answer(rest.post().uri("/api/v1/jobs")

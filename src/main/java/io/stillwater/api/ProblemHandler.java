@@ -1,6 +1,7 @@
 package io.stillwater.api;
 
 import io.stillwater.config.StillwaterProperties;
+import io.stillwater.batch.BatchCsv;
 import io.stillwater.image.ImageException;
 import io.stillwater.job.IntakeUnavailableException;
 import io.stillwater.job.InvalidSpecException;
@@ -51,6 +52,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidSpecException.class)
     ResponseEntity<Object> invalidSpec(InvalidSpecException e) {
         return problem(HttpStatus.BAD_REQUEST, "invalid-spec", e.field() + ": " + e.getMessage(), e.field(), null);
+    }
+
+    /** A CSV batch with mistakes: every one found, with its row number, in {@code rows}. */
+    @ExceptionHandler(BatchCsv.InvalidBatchException.class)
+    ResponseEntity<Object> invalidBatch(BatchCsv.InvalidBatchException e) {
+        ResponseEntity<Object> answer = problem(HttpStatus.BAD_REQUEST, "invalid-batch", e.getMessage(), "file", null);
+        ((ProblemDetail) answer.getBody()).setProperty("rows", e.errors());
+        return answer;
     }
 
     @ExceptionHandler(ImageException.class)

@@ -34,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
  * @param presets named output lists a job selects with {@code preset}
  * @param engine how the image engine decodes and encodes
  * @param fetch how URL sources are fetched, and which hosts may be
+ * @param batches how large a CSV batch may be, and how fast its jobs are created
  */
 @Validated
 @ConfigurationProperties("stillwater")
@@ -51,7 +52,23 @@ public record StillwaterProperties(
         @Valid @NotNull Cache cache,
         @NotEmpty Map<String, @NotEmpty List<@Valid PresetOutput>> presets,
         @Valid @NotNull Engine engine,
-        @Valid @NotNull Fetch fetch) {
+        @Valid @NotNull Fetch fetch,
+        @Valid @NotNull Batches batches) {
+
+    /**
+     * CSV batches ({@code POST /api/v1/batches}): accepted whole or refused whole, then one URL job per
+     * image URL, created in the background.
+     *
+     * @param maxBytes largest CSV accepted, counted while reading
+     * @param maxRows most product rows in one CSV
+     * @param maxUrlsPerRow most image URLs in one row's cell
+     * @param rowsPerExpansion rows turned into jobs per step of the background expansion (every 500 ms)
+     */
+    public record Batches(
+            @NotNull DataSize maxBytes,
+            @Positive int maxRows,
+            @Positive int maxUrlsPerRow,
+            @Positive int rowsPerExpansion) {}
 
     /**
      * Fetching {@code source.url} jobs, in the worker. Every host must resolve to public internet

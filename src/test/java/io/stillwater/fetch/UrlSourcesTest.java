@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stillwater.ServiceClient;
 import io.stillwater.ServiceTest;
+import io.stillwater.SourceServer;
 import io.stillwater.TestImages;
 import io.stillwater.image.ImageFormat;
 import org.junit.jupiter.api.AfterAll;

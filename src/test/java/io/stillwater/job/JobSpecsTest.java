@@ -140,6 +140,7 @@ class JobSpecsTest {
                         List.of(Map.of("op", "resize", "width", "1600", "height", "1600")), "jpeg", 82, true, null))),
                 new StillwaterProperties.Engine(ImageEngine.NativeJpeg.OFF),
                 new StillwaterProperties.Fetch(List.of(), List.of(), Duration.ofSeconds(5), Duration.ofSeconds(20), 5,
-                        "test"));
+                        "test"),
+                new StillwaterProperties.Batches(DataSize.ofMegabytes(10), 10_000, 20, 50));
     }
 }

@@ -1,4 +1,4 @@
-package io.stillwater.fetch;
+package io.stillwater;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -16,15 +16,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * A real HTTP server on loopback that plays the sources a fetcher meets: images, redirects, errors,
  * failing-then-recovering, slow and endless bodies. Counts the requests each path received.
  */
-final class SourceServer implements AutoCloseable {
+public final class SourceServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
     private final CountDownLatch released = new CountDownLatch(1);
     /** Bytes written by the endless body before the client hung up. */
-    final AtomicLong endlessBytesSent = new AtomicLong();
+    public final AtomicLong endlessBytesSent = new AtomicLong();
 
-    SourceServer(byte[] image) {
+    public SourceServer(byte[] image) {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -106,17 +106,17 @@ final class SourceServer implements AutoCloseable {
         exchange.sendResponseHeaders(302, -1);
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
     /** An address of this server, as a client names it. */
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + port() + path;
     }
 
     /** Requests for a path and query, such as {@code /photo.jpg?v=1}. */
-    long requests(String pathAndQuery) {
+    public long requests(String pathAndQuery) {
         AtomicLong count = requests.get(pathAndQuery);
         return count == null ? 0 : count.get();
     }
