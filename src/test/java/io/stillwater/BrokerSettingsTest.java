@@ -49,10 +49,11 @@ class BrokerSettingsTest extends ServiceTest {
                 .map(CoreAddressConfiguration::getName).toList();
 
         assertThat(addresses).contains("DLQ", "ExpiryQueue").containsAll(JOB_QUEUES);
+        assertThat(addresses).contains("stillwater.webhooks", "stillwater.webhooks.DLQ");
         // Declared addresses, and ones a client might create later.
-        assertThat(concat(addresses, List.of("stillwater.webhooks", "anything.else")))
+        assertThat(concat(addresses, List.of("stillwater.other", "anything.else")))
                 .allSatisfy(address -> assertThat(String.valueOf(standaloneSettings.getMatch(address).getDeadLetterAddress()))
-                        .as("dead-letter address of %s", address).isEqualTo("DLQ"));
+                        .as("dead-letter address of %s", address).isEqualTo(deadLetterAddressOf(address)));
     }
 
     @Test
@@ -63,7 +64,12 @@ class BrokerSettingsTest extends ServiceTest {
         assertThat(addresses).containsAll(JOB_QUEUES).contains("DLQ", "ExpiryQueue");
         assertThat(addresses).allSatisfy(address ->
                 assertThat(String.valueOf(server.getAddressSettingsRepository().getMatch(address).getDeadLetterAddress()))
-                        .as("dead-letter address of %s", address).isEqualTo("DLQ"));
+                        .as("dead-letter address of %s", address).isEqualTo(deadLetterAddressOf(address)));
+    }
+
+    /** Webhook notifications have a dead-letter queue of their own; everything else shares DLQ. */
+    private static String deadLetterAddressOf(String address) {
+        return address.equals("stillwater.webhooks") ? "stillwater.webhooks.DLQ" : "DLQ";
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.stillwater.api;
 
+import io.stillwater.fetch.SourceException;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -27,6 +28,11 @@ public class ApiException extends RuntimeException {
 
     public static ApiException badRequest(String field, String message) {
         return new ApiException(HttpStatus.BAD_REQUEST, "invalid-request", message, field, null);
+    }
+
+    /** A URL the fetcher's guard refuses, named by its field ({@code source.url}, {@code callbackUrl}). */
+    public static ApiException notAllowed(String field, SourceException refused) {
+        return new ApiException(HttpStatus.BAD_REQUEST, refused.code(), refused.getMessage(), field, null);
     }
 
     public static ApiException tooLarge(long limit) {

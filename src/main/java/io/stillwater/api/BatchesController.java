@@ -92,6 +92,7 @@ public class BatchesController {
         // Batches are background work unless the client says otherwise.
         JobRequest request = specs.normalise(new JobSpec(priority == null ? "background" : priority, preset, null,
                 callbackUrl, null));
+        JobsController.checkCallback(sources, request.callbackUrl());
         BatchCsv.Parsed parsed = new BatchCsv(limits.maxRows(), limits.maxUrlsPerRow(), this::refusal)
                 .parse(new ByteArrayInputStream(csv));
         BatchStore.Batch batch = batches.create(UUID.randomUUID().toString(), request, parsed);

@@ -42,7 +42,7 @@ public record JobView(
     /** A rendition and a link to download it. */
     public record Output(String name, String url, String format, int width, int height, long bytes, String key) {}
 
-    static JobView of(Job job, DownloadLinks links) {
+    public static JobView of(Job job, DownloadLinks links) {
         return new JobView(
                 job.id(),
                 job.status(),

@@ -112,7 +112,7 @@ public class JobsController {
         try {
             url = sources.check(job.url());
         } catch (SourceException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, e.code(), e.getMessage(), "source.url", null);
+            throw ApiException.notAllowed("source.url", e);
         }
         return submit(Submission.ofUrl(url, request, idempotencyKey));
     }
@@ -157,6 +157,7 @@ public class JobsController {
     }
 
     private ResponseEntity<JobView> submit(Submission submission) {
+        checkCallback(sources, submission.request().callbackUrl());
         String idempotencyKey = submission.idempotencyKey();
         if (idempotencyKey != null) {
             if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
@@ -189,6 +190,17 @@ public class JobsController {
                     "this Idempotency-Key was used for a different image", IDEMPOTENCY_KEY, null);
         }
         return accepted(job).header("Idempotent-Replayed", "true").body(view(job));
+    }
+
+    /** A callback is called from inside the service, like a source is fetched: the same guard applies. */
+    static void checkCallback(SourcePolicy sources, String callbackUrl) {
+        if (callbackUrl != null) {
+            try {
+                sources.check(callbackUrl);
+            } catch (SourceException e) {
+                throw ApiException.notAllowed("callbackUrl", e);
+            }
+        }
     }
 
     private JobView view(Job job) {

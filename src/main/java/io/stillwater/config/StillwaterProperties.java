@@ -35,6 +35,7 @@ import org.springframework.validation.annotation.Validated;
  * @param engine how the image engine decodes and encodes
  * @param fetch how URL sources are fetched, and which hosts may be
  * @param batches how large a CSV batch may be, and how fast its jobs are created
+ * @param webhooks how callbacks are signed and sent
  */
 @Validated
 @ConfigurationProperties("stillwater")
@@ -53,7 +54,18 @@ public record StillwaterProperties(
         @NotEmpty Map<String, @NotEmpty List<@Valid PresetOutput>> presets,
         @Valid @NotNull Engine engine,
         @Valid @NotNull Fetch fetch,
-        @Valid @NotNull Batches batches) {
+        @Valid @NotNull Batches batches,
+        @Valid @NotNull Webhooks webhooks) {
+
+    /**
+     * Callbacks on terminal events, sent from their own queue ({@code stillwater.webhooks}, retried by
+     * the broker with back-off, then {@code stillwater.webhooks.DLQ}).
+     *
+     * @param secret the HMAC-SHA256 key of {@code Stillwater-Signature}, from the environment; empty
+     *     means one is generated at start-up and logged
+     * @param concurrency deliveries in flight at once in this instance
+     */
+    public record Webhooks(String secret, @Positive int concurrency) {}
 
     /**
      * CSV batches ({@code POST /api/v1/batches}): accepted whole or refused whole, then one URL job per

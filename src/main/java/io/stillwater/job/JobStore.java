@@ -10,10 +10,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -27,6 +30,9 @@ import org.springframework.transaction.annotation.Transactional;
 public class JobStore {
 
     private static final TypeReference<List<OutputSpec>> OUTPUTS = new TypeReference<>() {};
+    /** The terminal states a job's callback hears of ({@code job.<status>}). */
+    private static final Set<JobStatus> WEBHOOK_EVENTS =
+            EnumSet.of(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.DEAD_LETTERED);
     private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
@@ -381,6 +387,17 @@ public class JobStore {
         jdbc.sql("INSERT INTO job_events (job_id, status, at, detail) VALUES (:id, :status, :at, :detail)")
                 .param("id", id).param("status", status.id()).param("at", at).param("detail", truncate(detail))
                 .update();
+        if (WEBHOOK_EVENTS.contains(status)) {
+            // The job's notification, in the same transaction as the state it announces (an outbox).
+            jdbc.sql("""
+                    INSERT INTO webhook_events (id, job_id, event, callback_url, status, created_at)
+                    SELECT :eventId, id, :event, callback_url, 'pending', :at FROM jobs
+                    WHERE id = :id AND callback_url IS NOT NULL
+                    """)
+                    .param("eventId", UUID.randomUUID().toString()).param("event", "job." + status.id())
+                    .param("at", at).param("id", id)
+                    .update();
+        }
     }
 
     private Job job(ResultSet rs, int row) throws SQLException {

@@ -141,6 +141,7 @@ class JobSpecsTest {
                 new StillwaterProperties.Engine(ImageEngine.NativeJpeg.OFF),
                 new StillwaterProperties.Fetch(List.of(), List.of(), Duration.ofSeconds(5), Duration.ofSeconds(20), 5,
                         "test"),
-                new StillwaterProperties.Batches(DataSize.ofMegabytes(10), 10_000, 20, 50));
+                new StillwaterProperties.Batches(DataSize.ofMegabytes(10), 10_000, 20, 50),
+                new StillwaterProperties.Webhooks("secret", 2));
     }
 }
