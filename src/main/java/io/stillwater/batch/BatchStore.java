@@ -81,11 +81,12 @@ public class BatchStore {
                 .optional();
     }
 
-    /** The oldest rows whose jobs are not all created, across batches, at most {@code limit}. */
+    /** Rows whose jobs are not all created, oldest batch first and in file order, at most {@code limit}. */
     public List<PendingRow> pending(int limit) {
         return jdbc.sql("""
-                SELECT batch_id, row_number, urls FROM batch_rows WHERE expanded = FALSE
-                ORDER BY batch_id, row_number FETCH FIRST :limit ROWS ONLY
+                SELECT r.batch_id, r.row_number, r.urls FROM batch_rows r JOIN batches b ON b.id = r.batch_id
+                WHERE r.expanded = FALSE
+                ORDER BY b.created_at, r.batch_id, r.row_number FETCH FIRST :limit ROWS ONLY
                 """)
                 .param("limit", limit)
                 .query((rs, n) -> new PendingRow(rs.getString("batch_id"), rs.getInt("row_number"),
