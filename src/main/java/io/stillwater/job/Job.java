@@ -62,6 +62,18 @@ public record Job(
     /** A machine-readable code and a sentence for people. */
     public record Error(String code, String message) {}
 
-    /** One status change. */
-    public record Event(JobStatus status, OffsetDateTime at, String detail) {}
+    /**
+     * One entry of a job's history: a status change, or a note on the status it has (a retry, a purge).
+     *
+     * @param id stable and unique across jobs: {@code <job id>.<n>}, n counting the job's events from 1;
+     *     the same on every instance and after a restart, so a notification of this event can be
+     *     recognised by it when it is delivered twice
+     */
+    public record Event(String id, JobStatus status, OffsetDateTime at, String detail) {
+
+        /** The id of a job's {@code seq}-th event. */
+        public static String id(String jobId, int seq) {
+            return jobId + "." + seq;
+        }
+    }
 }

@@ -72,7 +72,7 @@ public class JobStore {
         // What was just written, without reading it back: intake calls this for every job.
         return new Job(submission.jobId(), JobStatus.QUEUED, request.priority(), source, request.outputs(),
                 request.callbackUrl(), request.metadata(), now, now, 0, List.of(), null,
-                List.of(new Job.Event(JobStatus.QUEUED, now, null)));
+                List.of(new Job.Event(Job.Event.id(submission.jobId(), 1), JobStatus.QUEUED, now, null)));
     }
 
     /** Removes a job whose message could not be queued, so no accepted job is left without one. */
@@ -347,8 +347,15 @@ public class JobStore {
         return find(id).isPresent() ? CancelOutcome.TOO_LATE : CancelOutcome.NOT_FOUND;
     }
 
+    /**
+     * Appends an event to a job's history under the next number of that job. Every caller has locked
+     * the job's row by updating (or inserting) it in the same transaction, so numbers never collide.
+     */
     private void event(String id, JobStatus status, OffsetDateTime at, String detail) {
-        jdbc.sql("INSERT INTO job_events (job_id, status, at, detail) VALUES (:id, :status, :at, :detail)")
+        jdbc.sql("""
+                INSERT INTO job_events (job_id, seq, status, at, detail)
+                VALUES (:id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_events WHERE job_id = :id), :status, :at, :detail)
+                """)
                 .param("id", id).param("status", status.id()).param("at", at).param("detail", truncate(detail))
                 .update();
     }
@@ -395,11 +402,13 @@ public class JobStore {
                             o.getLong("bytes"), o.getString("object_key")));
                 });
         Map<String, List<Job.Event>> history = new HashMap<>();
-        jdbc.sql("SELECT job_id, status, at, detail FROM job_events WHERE job_id IN (:ids) ORDER BY id").param("ids", ids)
+        jdbc.sql("SELECT job_id, seq, status, at, detail FROM job_events WHERE job_id IN (:ids) ORDER BY job_id, seq")
+                .param("ids", ids)
                 .query((ResultSet e) -> {
-                    history.computeIfAbsent(e.getString("job_id"), id -> new ArrayList<>()).add(new Job.Event(
-                            JobStatus.byId(e.getString("status")).orElseThrow(), e.getObject("at", OffsetDateTime.class),
-                            e.getString("detail")));
+                    String jobId = e.getString("job_id");
+                    history.computeIfAbsent(jobId, id -> new ArrayList<>()).add(new Job.Event(
+                            Job.Event.id(jobId, e.getInt("seq")), JobStatus.byId(e.getString("status")).orElseThrow(),
+                            e.getObject("at", OffsetDateTime.class), e.getString("detail")));
                 });
         return jobs.stream()
                 .map(job -> job.withDetails(outputs.getOrDefault(job.id(), List.of()),

@@ -81,10 +81,56 @@ class PostgresJobStoreTest {
     void migrationsApplyToPostgresAndAreUpToDate() {
         assertThat(migration.success).isTrue();
         assertThat(migration.database).isEqualTo("postgres");
-        assertThat(migration.migrationsExecuted).isEqualTo(2);
-        assertThat(migration.targetSchemaVersion).isEqualTo("2");
+        assertThat(migration.migrationsExecuted).isEqualTo(3);
+        assertThat(migration.targetSchemaVersion).isEqualTo("3");
         assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
         assertThat(flyway.migrate().migrationsExecuted).isZero();
+    }
+
+    @Test
+    void eventIdsNumberEachJobsHistoryAndStayTheSameOnEveryRead() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        Job other = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1, WORKER);
+        store.start(other.id(), 1, WORKER);
+        store.retrying(job.id(), "object store unavailable");
+        store.succeed(job.id(), List.of());
+
+        Job done = store.find(job.id()).orElseThrow();
+        assertThat(done.history()).extracting(Job.Event::id)
+                .containsExactly(job.id() + ".1", job.id() + ".2", job.id() + ".3", job.id() + ".4");
+        assertThat(store.find(other.id()).orElseThrow().history()).extracting(Job.Event::id)
+                .containsExactly(other.id() + ".1", other.id() + ".2");
+        assertThat(store.list(null, null, 10, null, null)).filteredOn(listed -> listed.id().equals(job.id()))
+                .singleElement().satisfies(listed -> assertThat(listed.history()).isEqualTo(done.history()));
+        assertThatThrownBy(() -> jdbc.sql("""
+                INSERT INTO job_events (job_id, seq, status, at, detail) VALUES (:id, 2, 'processing', :at, NULL)
+                """).param("id", job.id()).param("at", OffsetDateTime.now(ZoneOffset.UTC)).update())
+                .isInstanceOf(DuplicateKeyException.class);
+    }
+
+    @Test
+    void theEventIdMigrationNumbersEventsRecordedBeforeIt() {
+        Flyway before = Flyway.configure().dataSource(postgres.getPostgresDatabase()).locations("classpath:db/migration")
+                .schemas("event_ids").target("2").load();
+        before.migrate();
+        JdbcClient old = JdbcClient.create(postgres.getPostgresDatabase());
+        for (String id : List.of("job-a", "job-b")) {
+            old.sql("""
+                    INSERT INTO event_ids.jobs (id, status, priority, source_kind, outputs_spec, metadata, created_at, updated_at)
+                    VALUES (:id, 'succeeded', 'normal', 'upload', '[]', '{}', :at, :at)
+                    """).param("id", id).param("at", OffsetDateTime.now(ZoneOffset.UTC)).update();
+        }
+        for (String id : List.of("job-a", "job-b", "job-a", "job-a", "job-b")) {
+            old.sql("INSERT INTO event_ids.job_events (job_id, status, at) VALUES (:id, 'queued', :at)")
+                    .param("id", id).param("at", OffsetDateTime.now(ZoneOffset.UTC)).update();
+        }
+
+        Flyway.configure().dataSource(postgres.getPostgresDatabase()).locations("classpath:db/migration")
+                .schemas("event_ids").load().migrate();
+
+        assertThat(old.sql("SELECT job_id || '.' || seq FROM event_ids.job_events ORDER BY id").query(String.class).list())
+                .containsExactly("job-a.1", "job-b.1", "job-a.2", "job-a.3", "job-b.2");
     }
 
     @Test
@@ -107,7 +153,7 @@ class PostgresJobStoreTest {
         assertThat(created.attempts()).isZero();
         assertThat(created.outputs()).isEmpty();
         assertThat(created.error()).isNull();
-        assertThat(created.history()).containsExactly(new Job.Event(JobStatus.QUEUED, created.createdAt(), null));
+        assertThat(created.history()).containsExactly(new Job.Event(submission.jobId() + ".1", JobStatus.QUEUED, created.createdAt(), null));
         assertThat(store.find(submission.jobId())).contains(created);
     }
 
