@@ -18,6 +18,7 @@ import java.util.Map;
  * @param createdAt when it was accepted
  * @param updatedAt when its status last changed
  * @param attempts how many times a worker has started it
+ * @param run 1, and one more at each replay: its messages carry it, and only they may change the job
  * @param outputs the renditions made, once it succeeded
  * @param error why it failed, or why the last attempt failed while it waits for another
  * @param history its status changes, oldest first
@@ -33,6 +34,7 @@ public record Job(
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
         int attempts,
+        int run,
         List<Output> outputs,
         Error error,
         List<Event> history) {
@@ -40,7 +42,7 @@ public record Job(
     /** This job with its renditions and history, which the job store reads separately. */
     public Job withDetails(List<Output> outputs, List<Event> history) {
         return new Job(id, status, priority, source, outputsSpec, callbackUrl, metadata, createdAt, updatedAt,
-                attempts, outputs, error, history);
+                attempts, run, outputs, error, history);
     }
 
     /**

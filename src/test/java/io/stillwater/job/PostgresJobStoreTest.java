@@ -22,6 +22,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -81,8 +86,8 @@ class PostgresJobStoreTest {
     void migrationsApplyToPostgresAndAreUpToDate() {
         assertThat(migration.success).isTrue();
         assertThat(migration.database).isEqualTo("postgres");
-        assertThat(migration.migrationsExecuted).isEqualTo(3);
-        assertThat(migration.targetSchemaVersion).isEqualTo("3");
+        assertThat(migration.migrationsExecuted).isEqualTo(4);
+        assertThat(migration.targetSchemaVersion).isEqualTo("4");
         assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
         assertThat(flyway.migrate().migrationsExecuted).isZero();
     }
@@ -91,10 +96,10 @@ class PostgresJobStoreTest {
     void eventIdsNumberEachJobsHistoryAndStayTheSameOnEveryRead() {
         Job job = store.create(submission(Priority.NORMAL, null));
         Job other = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
-        store.start(other.id(), 1, WORKER);
-        store.retrying(job.id(), "object store unavailable");
-        store.succeed(job.id(), List.of());
+        store.start(job.id(), 1, 1, WORKER);
+        store.start(other.id(), 1, 1, WORKER);
+        store.retrying(job.id(), 1, "object store unavailable");
+        store.succeed(job.id(), 1, List.of());
 
         Job done = store.find(job.id()).orElseThrow();
         assertThat(done.history()).extracting(Job.Event::id)
@@ -188,7 +193,7 @@ class PostgresJobStoreTest {
     void withdrawRemovesAQueuedJobWithItsHistoryButNotAStartedOne() {
         Job queued = store.create(submission(Priority.NORMAL, "withdrawn"));
         Job started = store.create(submission(Priority.NORMAL, null));
-        store.start(started.id(), 1, WORKER);
+        store.start(started.id(), 1, 1, WORKER);
 
         store.withdraw(queued.id());
         store.withdraw(started.id());
@@ -203,8 +208,8 @@ class PostgresJobStoreTest {
     void aJobRunsToSuccessWithItsOutputs() {
         Job job = store.create(submission(Priority.NORMAL, null));
 
-        Job started = store.start(job.id(), 1, WORKER);
-        store.succeed(job.id(), List.of(
+        Job started = store.start(job.id(), 1, 1, WORKER);
+        store.succeed(job.id(), 1, List.of(
                 new Job.Output("thumb", "webp", 160, 160, 4_321, "renditions/" + job.id() + "/thumb.webp"),
                 new Job.Output("large", "jpeg", 1600, 1200, 345_678, "renditions/" + job.id() + "/large.jpeg")));
 
@@ -228,14 +233,14 @@ class PostgresJobStoreTest {
     @Test
     void anEndedJobIsNotStartedOrChangedAgain() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
-        store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 1, "first")));
+        store.start(job.id(), 1, 1, WORKER);
+        store.succeed(job.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 1, "first")));
 
-        assertThat(store.start(job.id(), 2, WORKER)).isNull();
-        store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 2, "second")));
-        store.fail(job.id(), "late", "too late");
-        store.retrying(job.id(), "too late");
-        store.deadLetter(job.id(), "late", "too late");
+        assertThat(store.start(job.id(), 1, 2, WORKER)).isNull();
+        store.succeed(job.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 2, "second")));
+        store.fail(job.id(), 1, "late", "too late");
+        store.retrying(job.id(), 1, "too late");
+        store.deadLetter(job.id(), 1, "late", "too late");
 
         Job unchanged = store.find(job.id()).orElseThrow();
         assertThat(unchanged.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -249,7 +254,7 @@ class PostgresJobStoreTest {
     void succeedIsIgnoredForAJobThatWasNeverStarted() {
         Job job = store.create(submission(Priority.NORMAL, null));
 
-        store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 1, "key")));
+        store.succeed(job.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 1, "key")));
 
         assertThat(store.find(job.id())).contains(job);
     }
@@ -257,12 +262,12 @@ class PostgresJobStoreTest {
     @Test
     void eachRetryIsCountedBeforeItRunsAndAJobOutOfRetriesIsDeadLettered() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
+        store.start(job.id(), 1, 1, WORKER);
 
-        store.retrying(job.id(), "object store unavailable");
-        store.retrying(job.id(), "object store unavailable");
+        store.retrying(job.id(), 1, "object store unavailable");
+        store.retrying(job.id(), 1, "object store unavailable");
         Job retried = store.find(job.id()).orElseThrow();
-        store.deadLetter(job.id(), "retries-exhausted", "object store unavailable");
+        store.deadLetter(job.id(), 1, "retries-exhausted", "object store unavailable");
 
         assertThat(retried.status()).isEqualTo(JobStatus.PROCESSING);
         assertThat(retried.attempts()).isEqualTo(3);
@@ -276,15 +281,15 @@ class PostgresJobStoreTest {
                 tuple(JobStatus.PROCESSING, "attempt 2 after: object store unavailable"),
                 tuple(JobStatus.PROCESSING, "attempt 3 after: object store unavailable"),
                 tuple(JobStatus.DEAD_LETTERED, "retries-exhausted: object store unavailable"));
-        assertThat(store.start(job.id(), 2, WORKER)).isNull();
+        assertThat(store.start(job.id(), 1, 2, WORKER)).isNull();
     }
 
     @Test
     void aRedeliveredMessageStartsTheProcessingJobAgain() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
+        store.start(job.id(), 1, 1, WORKER);
 
-        Job again = store.start(job.id(), 2, "worker-2");
+        Job again = store.start(job.id(), 1, 2, "worker-2");
 
         assertThat(again.status()).isEqualTo(JobStatus.PROCESSING);
         assertThat(again.attempts()).isEqualTo(2);
@@ -295,8 +300,8 @@ class PostgresJobStoreTest {
     @Test
     void anOperatorReplaysADeadLetteredJobOnceAndItRunsAgain() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
-        store.deadLetter(job.id(), "retries-exhausted", "object store unavailable");
+        store.start(job.id(), 1, 1, WORKER);
+        store.deadLetter(job.id(), 1, "retries-exhausted", "object store unavailable");
 
         Job replayed = store.replay(job.id(), "ops");
 
@@ -304,15 +309,92 @@ class PostgresJobStoreTest {
         assertThat(replayed.error()).isNull();
         assertThat(replayed.history().get(replayed.history().size() - 1))
                 .extracting(Job.Event::status, Job.Event::detail).containsExactly(JobStatus.QUEUED, "replayed by ops");
+        assertThat(replayed.run()).isEqualTo(2);
         assertThat(store.replay(job.id(), "ops")).isNull();
-        assertThat(store.start(job.id(), 2, WORKER).attempts()).isEqualTo(2);
+        assertThat(store.start(job.id(), replayed.run(), 1, WORKER).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void ofTwoReplaysAtOnceExactlyOneReopensTheJob() throws Exception {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1, 1, WORKER);
+        store.deadLetter(job.id(), 1, "crash-loop", "delivered 4 times");
+        CountDownLatch ready = new CountDownLatch(2);
+        ExecutorService operators = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Job>> replays = new ArrayList<>();
+            for (String operator : List.of("ops-1", "ops-2")) {
+                replays.add(operators.submit(() -> {
+                    ready.countDown();
+                    ready.await();
+                    return store.replay(job.id(), operator);
+                }));
+            }
+            List<Job> answers = new ArrayList<>();
+            for (Future<Job> replay : replays) {
+                answers.add(replay.get(10, TimeUnit.SECONDS));
+            }
+
+            assertThat(answers).filteredOn(answer -> answer != null).singleElement()
+                    .satisfies(reopened -> assertThat(reopened.run()).isEqualTo(2));
+        } finally {
+            operators.shutdownNow();
+        }
+        Job reopened = store.find(job.id()).orElseThrow();
+        assertThat(reopened.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(reopened.history()).extracting(Job.Event::status)
+                .containsExactly(JobStatus.QUEUED, JobStatus.PROCESSING, JobStatus.DEAD_LETTERED, JobStatus.QUEUED);
+    }
+
+    @Test
+    void aSecondFirstDeliveryLeavesAJobToTheDeliveryWorkingOnItButARedeliveryTakesItOver() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+
+        Job first = store.start(job.id(), null, 1, WORKER);
+        Job duplicate = store.start(job.id(), 1, 1, "worker-2");
+        Job redelivery = store.start(job.id(), 1, 2, "worker-2");
+
+        assertThat(first.run()).isEqualTo(1);
+        assertThat(duplicate).isNull();
+        assertThat(redelivery.attempts()).isEqualTo(2);
+        assertThat(redelivery.history()).extracting(Job.Event::detail)
+                .containsExactly(null, "attempt 1 on " + WORKER, "attempt 2 on worker-2 (delivery 2)");
+    }
+
+    @Test
+    void aDeliveryOfARunBeforeAReplayChangesNothingOfTheReplayedJob() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1, 1, WORKER);
+        assertThat(store.deadLetter(job.id(), 1, "crash-loop", "delivered 4 times")).isTrue();
+        Job replayed = store.replay(job.id(), "ops");
+
+        // The earlier run's delivery, still at work when its job was dead-lettered, ends late; or comes again.
+        assertThat(store.start(job.id(), 1, 5, "late-worker")).isNull();
+        store.retrying(job.id(), 1, "late retry");
+        store.fail(job.id(), 1, "corrupt-image", "late failure");
+        assertThat(store.deadLetter(job.id(), 1, "retries-exhausted", "late failure")).isFalse();
+        store.succeed(job.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 1, "late")));
+        assertThat(store.find(job.id())).contains(replayed);
+
+        store.start(job.id(), 2, 1, WORKER);
+        store.succeed(job.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 1, "late")));
+        assertThat(store.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.PROCESSING);
+        store.succeed(job.id(), 2, List.of(new Job.Output("thumb", "webp", 160, 160, 2, "replayed")));
+        assertThat(store.deadLetter(job.id(), 2, "retries-exhausted", "after the end")).isFalse();
+
+        Job done = store.find(job.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.attempts()).isEqualTo(2);
+        assertThat(done.outputs()).extracting(Job.Output::key).containsExactly("replayed");
+        assertThat(done.history()).extracting(Job.Event::status).containsExactly(JobStatus.QUEUED,
+                JobStatus.PROCESSING, JobStatus.DEAD_LETTERED, JobStatus.QUEUED, JobStatus.PROCESSING, JobStatus.SUCCEEDED);
     }
 
     @Test
     void anOperatorDiscardsADeadLetteredJobWithAReasonButNoOtherJob() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
-        store.deadLetter(job.id(), "crash-loop", "delivered 4 times");
+        store.start(job.id(), 1, 1, WORKER);
+        store.deadLetter(job.id(), 1, "crash-loop", "delivered 4 times");
         Job queued = store.create(submission(Priority.NORMAL, null));
 
         Job discarded = store.discard(job.id(), "ops", "source image lost");
@@ -329,7 +411,7 @@ class PostgresJobStoreTest {
     void aRetryIsNotCountedForAJobNotBeingProcessed() {
         Job job = store.create(submission(Priority.NORMAL, null));
 
-        store.retrying(job.id(), "never started");
+        store.retrying(job.id(), 1, "never started");
 
         assertThat(store.find(job.id())).contains(job);
     }
@@ -337,9 +419,9 @@ class PostgresJobStoreTest {
     @Test
     void aPermanentFailureEndsTheJobWithItsError() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
+        store.start(job.id(), 1, 1, WORKER);
 
-        store.fail(job.id(), "image-too-large", "the image has more than 100 megapixels");
+        store.fail(job.id(), 1, "image-too-large", "the image has more than 100 megapixels");
 
         Job failed = store.find(job.id()).orElseThrow();
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
@@ -348,7 +430,7 @@ class PostgresJobStoreTest {
                 tuple(JobStatus.QUEUED, null),
                 tuple(JobStatus.PROCESSING, "attempt 1 on " + WORKER),
                 tuple(JobStatus.FAILED, "image-too-large: the image has more than 100 megapixels"));
-        assertThat(store.start(job.id(), 2, WORKER)).isNull();
+        assertThat(store.start(job.id(), 1, 2, WORKER)).isNull();
         assertThat(store.cancel(job.id())).isEqualTo(CancelOutcome.TOO_LATE);
     }
 
@@ -356,7 +438,7 @@ class PostgresJobStoreTest {
     void aQueuedJobCanFailBeforeAnyWorkerStartsIt() {
         Job job = store.create(submission(Priority.NORMAL, null));
 
-        store.fail(job.id(), "dead-lettered-source", "the original is gone");
+        store.fail(job.id(), 1, "dead-lettered-source", "the original is gone");
 
         Job failed = store.find(job.id()).orElseThrow();
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
@@ -367,10 +449,10 @@ class PostgresJobStoreTest {
     @Test
     void longErrorMessagesAreCutToFitTheirColumns() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
+        store.start(job.id(), 1, 1, WORKER);
         String message = "x".repeat(5_000);
 
-        store.fail(job.id(), "decoder-crash", message);
+        store.fail(job.id(), 1, "decoder-crash", message);
 
         Job failed = store.find(job.id()).orElseThrow();
         assertThat(failed.error().message()).hasSize(2_001).startsWith("x".repeat(2_000)).endsWith("…");
@@ -380,9 +462,9 @@ class PostgresJobStoreTest {
     @Test
     void aFailureMessageWithANulCharacterStillEndsTheJob() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
+        store.start(job.id(), 1, 1, WORKER);
 
-        store.fail(job.id(), "corrupt-image", "bad marker \u0000 at offset 12");
+        store.fail(job.id(), 1, "corrupt-image", "bad marker \u0000 at offset 12");
 
         Job failed = store.find(job.id()).orElseThrow();
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
@@ -403,8 +485,8 @@ class PostgresJobStoreTest {
     @Test
     void readingJobsNeedsOneConnectionAtATime() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
-        store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 900, "renditions/x/thumb.webp")));
+        store.start(job.id(), 1, 1, WORKER);
+        store.succeed(job.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 900, "renditions/x/thumb.webp")));
         HikariConfig config = new HikariConfig();
         config.setDataSource(postgres.getPostgresDatabase());
         config.setMaximumPoolSize(1);
@@ -422,7 +504,7 @@ class PostgresJobStoreTest {
     void cancelTellsWhetherItCancelledWasTooLateOrFoundNothing() {
         Job queued = store.create(submission(Priority.NORMAL, null));
         Job processing = store.create(submission(Priority.NORMAL, null));
-        store.start(processing.id(), 1, WORKER);
+        store.start(processing.id(), 1, 1, WORKER);
 
         assertThat(store.cancel(queued.id())).isEqualTo(CancelOutcome.CANCELLED);
         assertThat(store.cancel(queued.id())).isEqualTo(CancelOutcome.TOO_LATE);
@@ -433,7 +515,7 @@ class PostgresJobStoreTest {
         assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(cancelled.history()).extracting(Job.Event::status)
                 .containsExactly(JobStatus.QUEUED, JobStatus.CANCELLED);
-        assertThat(store.start(queued.id(), 1, WORKER)).isNull();
+        assertThat(store.start(queued.id(), 1, 1, WORKER)).isNull();
         assertThat(store.find(queued.id())).map(Job::status).contains(JobStatus.CANCELLED);
         assertThat(store.find(processing.id())).map(Job::status).contains(JobStatus.PROCESSING);
     }
@@ -444,8 +526,8 @@ class PostgresJobStoreTest {
         Job normalProcessing = store.create(submission(Priority.NORMAL, null));
         Job urgentProcessing = store.create(submission(Priority.URGENT, null));
         Job backgroundQueued = store.create(submission(Priority.BACKGROUND, null));
-        store.start(normalProcessing.id(), 1, WORKER);
-        store.start(urgentProcessing.id(), 1, WORKER);
+        store.start(normalProcessing.id(), 1, 1, WORKER);
+        store.start(urgentProcessing.id(), 1, 1, WORKER);
         backdate(urgentQueued, 40);
         backdate(normalProcessing, 30);
         backdate(urgentProcessing, 20);
@@ -524,7 +606,7 @@ class PostgresJobStoreTest {
         byte[] data = "the same bytes".getBytes(StandardCharsets.UTF_8);
         String key = CacheKeys.job(Submission.sha256(data), OUTPUTS);
         Job failed = store.create(submission(Priority.NORMAL, null, data));
-        store.fail(failed.id(), "corrupt-image", "broken");
+        store.fail(failed.id(), 1, "corrupt-image", "broken");
         Job cancelled = store.create(submission(Priority.NORMAL, null, data));
         store.cancel(cancelled.id());
         assertThat(store.findByCacheKey(key)).isEmpty();
@@ -532,8 +614,8 @@ class PostgresJobStoreTest {
         Job queued = store.create(submission(Priority.NORMAL, null, data));
         assertThat(store.findByCacheKey(key)).map(Job::id).contains(queued.id());
         Job older = store.create(submission(Priority.URGENT, null, data));
-        store.start(older.id(), 1, WORKER);
-        store.succeed(older.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 900, "renditions/x/y.webp")));
+        store.start(older.id(), 1, 1, WORKER);
+        store.succeed(older.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 900, "renditions/x/y.webp")));
 
         Job found = store.findByCacheKey(key).orElseThrow();
         assertThat(found.id()).isEqualTo(older.id());
@@ -554,8 +636,8 @@ class PostgresJobStoreTest {
         store.recordRendition(sha256, "renditions/" + sha256 + "/b.png", second.id());
         String otherSha = otherSource.source().sha256();
         store.recordRendition(otherSha, "renditions/" + otherSha + "/a.jpg", otherSource.id());
-        store.start(first.id(), 1, WORKER);
-        store.succeed(first.id(), List.of());
+        store.start(first.id(), 1, 1, WORKER);
+        store.succeed(first.id(), 1, List.of());
 
         List<String> keys = store.renditionKeys(sha256);
         assertThat(keys).containsExactly("renditions/" + sha256 + "/a.jpg", "renditions/" + sha256 + "/b.png");
