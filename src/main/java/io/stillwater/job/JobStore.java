@@ -146,7 +146,8 @@ public class JobStore {
     @Transactional
     public Purge purgeRenditions(String sourceSha256, List<String> deletedKeys) {
         OffsetDateTime now = now();
-        List<String> ids = jdbc.sql("SELECT id FROM jobs WHERE source_sha256 = :sha256 AND cache_key IS NOT NULL")
+        // Locked before their notes are written, as for every other history entry (see event()).
+        List<String> ids = jdbc.sql("SELECT id FROM jobs WHERE source_sha256 = :sha256 AND cache_key IS NOT NULL FOR UPDATE")
                 .param("sha256", sourceSha256).query(String.class).list();
         jdbc.sql("UPDATE jobs SET cache_key = NULL WHERE source_sha256 = :sha256 AND cache_key IS NOT NULL")
                 .param("sha256", sourceSha256).update();
