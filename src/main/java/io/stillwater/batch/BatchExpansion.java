@@ -25,6 +25,9 @@ public class BatchExpansion {
     private final BatchStore batches;
     private final JobStore jobs;
     private final JobIntake intake;
+    /** Rows taken from each batch per call: batches in progress at once share the expansion. */
+    private static final int ROWS_PER_BATCH = 10;
+
     private final int rowsPerCall;
 
     public BatchExpansion(BatchStore batches, JobStore jobs, JobIntake intake, StillwaterProperties properties) {
@@ -36,7 +39,7 @@ public class BatchExpansion {
 
     /** @return how many rows got all their jobs */
     public int expandPending() {
-        List<BatchStore.PendingRow> rows = batches.pending(rowsPerCall);
+        List<BatchStore.PendingRow> rows = batches.pending(rowsPerCall, ROWS_PER_BATCH);
         for (BatchStore.PendingRow row : rows) {
             BatchStore.Batch batch = batches.find(row.batchId()).orElseThrow();
             for (int index = 0; index < row.urls().size(); index++) {

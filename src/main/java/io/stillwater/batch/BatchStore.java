@@ -81,14 +81,23 @@ public class BatchStore {
                 .optional();
     }
 
-    /** Rows whose jobs are not all created, oldest batch first and in file order, at most {@code limit}. */
-    public List<PendingRow> pending(int limit) {
+    /**
+     * Rows whose jobs are not all created, at most {@code limit}: from every batch with such rows its
+     * next {@code perBatch} in file order, interleaved, so a large batch does not hold back a small one
+     * that came after it.
+     */
+    public List<PendingRow> pending(int limit, int perBatch) {
         return jdbc.sql("""
-                SELECT r.batch_id, r.row_number, r.urls FROM batch_rows r JOIN batches b ON b.id = r.batch_id
-                WHERE r.expanded = FALSE
-                ORDER BY b.created_at, r.batch_id, r.row_number FETCH FIRST :limit ROWS ONLY
+                SELECT r.batch_id, r.row_number, r.urls
+                FROM batch_rows r
+                JOIN (SELECT batch_id, MIN(row_number) AS first_row FROM batch_rows WHERE expanded = FALSE
+                      GROUP BY batch_id) p ON p.batch_id = r.batch_id
+                JOIN batches b ON b.id = r.batch_id
+                WHERE r.expanded = FALSE AND r.row_number < p.first_row + :perBatch
+                ORDER BY r.row_number - p.first_row, b.created_at, r.batch_id
+                FETCH FIRST :limit ROWS ONLY
                 """)
-                .param("limit", limit)
+                .param("limit", limit).param("perBatch", perBatch)
                 .query((rs, n) -> new PendingRow(rs.getString("batch_id"), rs.getInt("row_number"),
                         read(rs.getString("urls"), STRINGS)))
                 .list();

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param createdAt when it was accepted
  * @param updatedAt when its status last changed
  * @param attempts how many times a worker has started it
+ * @param run 1, and one more at each replay: its messages carry it, and only they may change the job
  * @param outputs the renditions made, once it succeeded
  * @param error why it failed, or why the last attempt failed while it waits for another
  * @param history its status changes, oldest first
@@ -33,6 +34,7 @@ public record Job(
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
         int attempts,
+        int run,
         List<Output> outputs,
         Error error,
         List<Event> history) {
@@ -40,7 +42,7 @@ public record Job(
     /** This job with its renditions and history, which the job store reads separately. */
     public Job withDetails(List<Output> outputs, List<Event> history) {
         return new Job(id, status, priority, source, outputsSpec, callbackUrl, metadata, createdAt, updatedAt,
-                attempts, outputs, error, history);
+                attempts, run, outputs, error, history);
     }
 
     /**
@@ -69,6 +71,18 @@ public record Job(
     /** A machine-readable code and a sentence for people. */
     public record Error(String code, String message) {}
 
-    /** One status change. */
-    public record Event(JobStatus status, OffsetDateTime at, String detail) {}
+    /**
+     * One entry of a job's history: a status change, or a note on the status it has (a retry, a purge).
+     *
+     * @param id stable and unique across jobs: {@code <job id>.<n>}, n counting the job's events from 1;
+     *     the same on every instance and after a restart, so a notification of this event can be
+     *     recognised by it when it is delivered twice
+     */
+    public record Event(String id, JobStatus status, OffsetDateTime at, String detail) {
+
+        /** The id of a job's {@code seq}-th event. */
+        public static String id(String jobId, int seq) {
+            return jobId + "." + seq;
+        }
+    }
 }

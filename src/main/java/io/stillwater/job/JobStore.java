@@ -16,15 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The job store: every status change is a guarded update (it only applies from the states it may
- * come from) and is written to the job's history in the same transaction. Plain SQL that runs on H2
- * and PostgreSQL.
+ * come from) and is written to the job's history in the same transaction. A worker's changes are
+ * also guarded by the job's run: a replay starts a new one, and a message of an earlier run (a late
+ * worker, a redelivery) finds its job changed by nothing it does. Plain SQL that runs on H2 and
+ * PostgreSQL.
  */
 @Component("jobStore")
 public class JobStore {
@@ -34,6 +35,9 @@ public class JobStore {
     private static final Set<JobStatus> WEBHOOK_EVENTS =
             EnumSet.of(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.DEAD_LETTERED);
     private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
+
+    /** The run of a new job, and of a message that names none (sent before runs were recorded). */
+    public static final int FIRST_RUN = 1;
 
     private final JdbcClient jdbc;
     private final ObjectMapper mapper;
@@ -78,8 +82,8 @@ public class JobStore {
         event(submission.jobId(), JobStatus.QUEUED, now, null);
         // What was just written, without reading it back: intake calls this for every job.
         return new Job(submission.jobId(), JobStatus.QUEUED, request.priority(), source, request.outputs(),
-                request.callbackUrl(), request.metadata(), now, now, 0, List.of(), null,
-                List.of(new Job.Event(JobStatus.QUEUED, now, null)));
+                request.callbackUrl(), request.metadata(), now, now, 0, FIRST_RUN, List.of(), null,
+                List.of(new Job.Event(Job.Event.id(submission.jobId(), 1), JobStatus.QUEUED, now, null)));
     }
 
     /**
@@ -177,7 +181,8 @@ public class JobStore {
     @Transactional
     public Purge purgeRenditions(String sourceSha256, List<String> deletedKeys) {
         OffsetDateTime now = now();
-        List<String> ids = jdbc.sql("SELECT id FROM jobs WHERE source_sha256 = :sha256 AND cache_key IS NOT NULL")
+        // Locked before their notes are written, as for every other history entry (see event()).
+        List<String> ids = jdbc.sql("SELECT id FROM jobs WHERE source_sha256 = :sha256 AND cache_key IS NOT NULL FOR UPDATE")
                 .param("sha256", sourceSha256).query(String.class).list();
         jdbc.sql("UPDATE jobs SET cache_key = NULL WHERE source_sha256 = :sha256 AND cache_key IS NOT NULL")
                 .param("sha256", sourceSha256).update();
@@ -224,20 +229,24 @@ public class JobStore {
     /**
      * Marks a job as being worked on by the service instance named {@code worker}. The attempt is
      * counted here, durably, before any expensive step, so a job whose every attempt crashes its worker
-     * still shows how often it was tried.
+     * still shows how often it was tried. A job already {@code processing} is taken over only by a
+     * redelivery (its worker died or rolled back); a first delivery finding it so is a second message
+     * for the same job (a duplicate), and the delivery working on it is left to finish.
      *
+     * @param run the run the message was sent for ({@code null}: {@value #FIRST_RUN})
      * @param delivery the broker's delivery count of the job's message, recorded when above 1
-     * @return the job, or {@code null} when it is unknown, cancelled or already ended: the message is
-     *     then a duplicate or stale and is acknowledged without work
+     * @return the job, or {@code null} when it is unknown, cancelled, already ended, being worked on by
+     *     another delivery, or of another run: the message is then a duplicate or stale and is
+     *     acknowledged without work
      */
     @Transactional
-    public Job start(String id, int delivery, String worker) {
+    public Job start(String id, Integer run, int delivery, String worker) {
         OffsetDateTime now = now();
         int updated = jdbc.sql("""
                 UPDATE jobs SET status = 'processing', attempts = attempts + 1, updated_at = :now
-                WHERE id = :id AND status IN ('queued', 'processing')
+                WHERE id = :id AND run = :run AND (status = 'queued' OR (status = 'processing' AND :delivery > 1))
                 """)
-                .param("now", now).param("id", id)
+                .param("now", now).param("id", id).param("run", run(run)).param("delivery", delivery)
                 .update();
         if (updated == 0) {
             return null;
@@ -249,12 +258,13 @@ public class JobStore {
 
     /** Counts one more attempt at a job whose last one failed for a transient reason; it stays processing. */
     @Transactional
-    public void retrying(String id, String reason) {
+    public void retrying(String id, Integer run, String reason) {
         OffsetDateTime now = now();
         int updated = jdbc.sql("""
-                UPDATE jobs SET attempts = attempts + 1, updated_at = :now WHERE id = :id AND status = 'processing'
+                UPDATE jobs SET attempts = attempts + 1, updated_at = :now
+                WHERE id = :id AND run = :run AND status = 'processing'
                 """)
-                .param("now", now).param("id", id)
+                .param("now", now).param("id", id).param("run", run(run))
                 .update();
         if (updated > 0) {
             event(id, JobStatus.PROCESSING, now, "attempt " + attempts(id) + " after: " + reason);
@@ -264,20 +274,25 @@ public class JobStore {
     /**
      * Ends a job {@code dead_lettered}: its transient failures outlasted the retry budget, or its message
      * kept crashing workers. An operator may replay it.
+     *
+     * @return whether it was dead-lettered now; {@code false} when it had ended already or the message
+     *     is of another run, so the message is not a dead letter
      */
     @Transactional
-    public void deadLetter(String id, String code, String message) {
-        end(id, JobStatus.DEAD_LETTERED, code, message);
+    public boolean deadLetter(String id, Integer run, String code, String message) {
+        return end(id, run, JobStatus.DEAD_LETTERED, code, message);
     }
 
     /**
-     * Puts a dead-lettered job back to {@code queued} for an operator's replay, recording who did it.
+     * Puts a dead-lettered job back to {@code queued} in a new run for an operator's replay, recording
+     * who did it. Of two replays at once, one finds the job dead-lettered and the other does not.
      *
-     * @return the job, or {@code null} when it is not dead-lettered (unknown, or already replayed)
+     * @return the job (with its new run), or {@code null} when it is not dead-lettered (unknown, or
+     *     already replayed)
      */
     @Transactional
     public Job replay(String id, String operator) {
-        return leaveDeadLetter(id, JobStatus.QUEUED, null, null, "replayed by " + operator);
+        return leaveDeadLetter(id, JobStatus.QUEUED, null, null, 1, "replayed by " + operator);
     }
 
     /**
@@ -287,19 +302,22 @@ public class JobStore {
      */
     @Transactional
     public Job discard(String id, String operator, String reason) {
-        return leaveDeadLetter(id, JobStatus.FAILED, "discarded", reason, "discarded by " + operator + ": " + reason);
+        return leaveDeadLetter(id, JobStatus.FAILED, "discarded", reason, 0, "discarded by " + operator + ": " + reason);
     }
 
-    /** An operator's move of a dead-lettered job to {@code status}, with its error (or none) and history note. */
-    private Job leaveDeadLetter(String id, JobStatus status, String code, String message, String detail) {
+    /**
+     * An operator's move of a dead-lettered job to {@code status}, with its error (or none), the runs it
+     * adds and its history note.
+     */
+    private Job leaveDeadLetter(String id, JobStatus status, String code, String message, int newRuns, String detail) {
         OffsetDateTime now = now();
         int updated = jdbc.sql("""
                 UPDATE jobs SET status = :status, error_code = CAST(:code AS VARCHAR(64)),
-                    error_message = CAST(:message AS VARCHAR(2048)), updated_at = :now
+                    error_message = CAST(:message AS VARCHAR(2048)), run = run + :newRuns, updated_at = :now
                 WHERE id = :id AND status = 'dead_lettered'
                 """)
                 .param("status", status.id()).param("code", code).param("message", truncate(message))
-                .param("now", now).param("id", id)
+                .param("newRuns", newRuns).param("now", now).param("id", id)
                 .update();
         if (updated == 0) {
             return null;
@@ -312,15 +330,15 @@ public class JobStore {
         return jdbc.sql("SELECT attempts FROM jobs WHERE id = :id").param("id", id).query(Integer.class).single();
     }
 
-    /** Records the renditions and ends the job {@code succeeded}. */
+    /** Records the renditions and ends the job {@code succeeded}, if it is processing in this run. */
     @Transactional
-    public void succeed(String id, List<Job.Output> outputs) {
+    public void succeed(String id, Integer run, List<Job.Output> outputs) {
         OffsetDateTime now = now();
         int updated = jdbc.sql("""
                 UPDATE jobs SET status = 'succeeded', error_code = NULL, error_message = NULL, updated_at = :now
-                WHERE id = :id AND status = 'processing'
+                WHERE id = :id AND run = :run AND status = 'processing'
                 """)
-                .param("now", now).param("id", id)
+                .param("now", now).param("id", id).param("run", run(run))
                 .update();
         if (updated == 0) {
             return;
@@ -345,23 +363,24 @@ public class JobStore {
 
     /** Ends a job {@code failed}: a permanent problem that no retry can mend. */
     @Transactional
-    public void fail(String id, String code, String message) {
-        end(id, JobStatus.FAILED, code, message);
+    public void fail(String id, Integer run, String code, String message) {
+        end(id, run, JobStatus.FAILED, code, message);
     }
 
-    /** Ends a job that has not ended yet with an error, and records why in its history. */
-    private void end(String id, JobStatus status, String code, String message) {
+    /** Ends a job of this run that has not ended yet with an error, and records why in its history. */
+    private boolean end(String id, Integer run, JobStatus status, String code, String message) {
         OffsetDateTime now = now();
         int updated = jdbc.sql("""
                 UPDATE jobs SET status = :status, error_code = :code, error_message = :message, updated_at = :now
-                WHERE id = :id AND status IN ('queued', 'processing')
+                WHERE id = :id AND run = :run AND status IN ('queued', 'processing')
                 """)
                 .param("status", status.id()).param("code", code).param("message", truncate(message))
-                .param("now", now).param("id", id)
+                .param("now", now).param("id", id).param("run", run(run))
                 .update();
         if (updated > 0) {
             event(id, status, now, code + ": " + message);
         }
+        return updated > 0;
     }
 
     /** What a cancellation did. */
@@ -383,19 +402,27 @@ public class JobStore {
         return find(id).isPresent() ? CancelOutcome.TOO_LATE : CancelOutcome.NOT_FOUND;
     }
 
+    /**
+     * Appends an event to a job's history under the next number of that job. Every caller has locked
+     * the job's row by updating (or inserting) it in the same transaction, so numbers never collide.
+     */
     private void event(String id, JobStatus status, OffsetDateTime at, String detail) {
-        jdbc.sql("INSERT INTO job_events (job_id, status, at, detail) VALUES (:id, :status, :at, :detail)")
+        jdbc.sql("""
+                INSERT INTO job_events (job_id, seq, status, at, detail)
+                VALUES (:id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_events WHERE job_id = :id), :status, :at, :detail)
+                """)
                 .param("id", id).param("status", status.id()).param("at", at).param("detail", truncate(detail))
                 .update();
         if (WEBHOOK_EVENTS.contains(status)) {
-            // The job's notification, in the same transaction as the state it announces (an outbox).
+            // The job's notification, in the same transaction as the state it announces (an outbox). Its id
+            // is the history entry's, so a receiver can match it with the job's history.
             jdbc.sql("""
                     INSERT INTO webhook_events (id, job_id, event, callback_url, status, created_at)
-                    SELECT :eventId, id, :event, callback_url, 'pending', :at FROM jobs
-                    WHERE id = :id AND callback_url IS NOT NULL
+                    SELECT id || '.' || (SELECT MAX(seq) FROM job_events WHERE job_id = :id), id, :event, callback_url,
+                        'pending', :at
+                    FROM jobs WHERE id = :id AND callback_url IS NOT NULL
                     """)
-                    .param("eventId", UUID.randomUUID().toString()).param("event", "job." + status.id())
-                    .param("at", at).param("id", id)
+                    .param("event", "job." + status.id()).param("at", at).param("id", id)
                     .update();
         }
     }
@@ -417,6 +444,7 @@ public class JobStore {
                 rs.getObject("created_at", OffsetDateTime.class),
                 rs.getObject("updated_at", OffsetDateTime.class),
                 rs.getInt("attempts"),
+                rs.getInt("run"),
                 List.of(),
                 errorCode == null ? null : new Job.Error(errorCode, rs.getString("error_message")),
                 List.of());
@@ -443,11 +471,13 @@ public class JobStore {
                             o.getLong("bytes"), o.getString("object_key")));
                 });
         Map<String, List<Job.Event>> history = new HashMap<>();
-        jdbc.sql("SELECT job_id, status, at, detail FROM job_events WHERE job_id IN (:ids) ORDER BY id").param("ids", ids)
+        jdbc.sql("SELECT job_id, seq, status, at, detail FROM job_events WHERE job_id IN (:ids) ORDER BY job_id, seq")
+                .param("ids", ids)
                 .query((ResultSet e) -> {
-                    history.computeIfAbsent(e.getString("job_id"), id -> new ArrayList<>()).add(new Job.Event(
-                            JobStatus.byId(e.getString("status")).orElseThrow(), e.getObject("at", OffsetDateTime.class),
-                            e.getString("detail")));
+                    String jobId = e.getString("job_id");
+                    history.computeIfAbsent(jobId, id -> new ArrayList<>()).add(new Job.Event(
+                            Job.Event.id(jobId, e.getInt("seq")), JobStatus.byId(e.getString("status")).orElseThrow(),
+                            e.getObject("at", OffsetDateTime.class), e.getString("detail")));
                 });
         return jobs.stream()
                 .map(job -> job.withDetails(outputs.getOrDefault(job.id(), List.of()),
@@ -469,6 +499,10 @@ public class JobStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored JSON cannot be read", e);
         }
+    }
+
+    private static int run(Integer run) {
+        return run == null ? FIRST_RUN : run;
     }
 
     private static OffsetDateTime now() {

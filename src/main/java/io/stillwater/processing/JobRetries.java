@@ -37,6 +37,7 @@ public class JobRetries {
         return exchange -> {
             Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
             store.retrying(exchange.getMessage().getHeader("StillwaterJobId", String.class),
+                    exchange.getMessage().getHeader("StillwaterRun", Integer.class),
                     cause == null ? "unknown failure" : String.valueOf(cause.getMessage()));
         };
     }

@@ -9,12 +9,15 @@ import io.stillwater.TestImages;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.apache.activemq.artemis.api.core.management.QueueControl;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,11 +41,16 @@ import org.springframework.boot.test.context.SpringBootTest;
 })
 class DeadLetterOperationsTest extends ServiceTest {
 
+    private static final String QUEUE = "stillwater.jobs.normal";
+
     @Autowired
     CamelContext camel;
 
     @Autowired
     ProducerTemplate producer;
+
+    @Autowired
+    ConsumerTemplate consumer;
 
     @Autowired
     EmbeddedActiveMQ broker;
@@ -133,12 +141,52 @@ class DeadLetterOperationsTest extends ServiceTest {
         assertThat(client.job(viaJmx).path("history").findValuesAsText("detail")).contains("replayed by jmx");
     }
 
-    /** A job whose message came back once too often: dead-lettered by the processing route unprocessed. */
-    private String deadLetteredJob() {
+    /**
+     * A job whose message came back once too often: dead-lettered by the processing route unprocessed.
+     * Its message is taken off the queue as a worker's delivery would, so a replayed job can only run
+     * from the message the replay sends.
+     */
+    private String deadLetteredJob() throws Exception {
         String id = client.upload(TestImages.jpeg(120, 90), "a.jpg", "image/jpeg", null).body().path("id").asText();
-        producer.sendBodyAndHeader("direct:image-processing", id, "JMSXDeliveryCount", 99);
+        return deadLettered(id);
+    }
+
+    private String deadLettered(String id) throws Exception {
+        Exchange delivery = consumer.receive("jms:queue:" + QUEUE + "?selector=StillwaterJobId='" + id + "'", 5_000);
+        assertThat(delivery).isNotNull();
+        producer.sendBodyAndHeaders("direct:image-processing", id, Map.of("JMSXDeliveryCount", 99,
+                "StillwaterRun", delivery.getMessage().getHeader("StillwaterRun", 1, Integer.class)));
         assertThat(client.job(id).path("status").asText()).isEqualTo("dead_lettered");
+        assertThat(queued(id)).isZero();
         return id;
+    }
+
+    private long queued(String id) throws Exception {
+        QueueControl queue = (QueueControl) broker.getActiveMQServer().getManagementService()
+                .getResource(ResourceNames.QUEUE + QUEUE);
+        return queue.countMessages("StillwaterJobId='" + id + "'");
+    }
+
+    @Test
+    void aReplayedJobRunsAlthoughTheBrokerDropsAnyMessageCarryingItsOriginalDuplicateId() throws Exception {
+        String id = deadLetteredJob();
+        // What the broker does to a job message sent again with the id intake gave the first one.
+        producer.sendBodyAndHeaders("jms:queue:" + QUEUE, id, Map.of("StillwaterJobId", id, "_AMQ_DUPL_ID", id));
+        assertThat(queued(id)).isZero();
+
+        assertThat(operator.post("/api/v1/dead-letters/" + id + "/replay").status()).isEqualTo(200);
+        assertThat(queued(id)).isEqualTo(1);
+        // Dead-lettered again before any worker ran it, and replayed again: that message is not dropped either.
+        deadLettered(id);
+        assertThat(operator.post("/api/v1/dead-letters/" + id + "/replay").status()).isEqualTo(200);
+        assertThat(queued(id)).isEqualTo(1);
+
+        camel.getRouteController().startAllRoutes();
+        JsonNode done = client.awaitStatus(id, "succeeded");
+        assertThat(done.path("history").findValuesAsText("status")).containsExactly(
+                "queued", "dead_lettered", "queued", "dead_lettered", "queued", "processing", "succeeded");
+        assertThat(done.path("attempts").asInt()).isEqualTo(1);
+        assertThat(dlqCopies(id)).isZero();
     }
 
     private long dlqCopies(String id) throws Exception {

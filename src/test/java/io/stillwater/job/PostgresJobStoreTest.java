@@ -23,6 +23,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -108,6 +113,52 @@ class PostgresJobStoreTest {
     }
 
     @Test
+    void eventIdsNumberEachJobsHistoryAndStayTheSameOnEveryRead() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        Job other = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1, 1, WORKER);
+        store.start(other.id(), 1, 1, WORKER);
+        store.retrying(job.id(), 1, "object store unavailable");
+        store.succeed(job.id(), 1, List.of());
+
+        Job done = store.find(job.id()).orElseThrow();
+        assertThat(done.history()).extracting(Job.Event::id)
+                .containsExactly(job.id() + ".1", job.id() + ".2", job.id() + ".3", job.id() + ".4");
+        assertThat(store.find(other.id()).orElseThrow().history()).extracting(Job.Event::id)
+                .containsExactly(other.id() + ".1", other.id() + ".2");
+        assertThat(store.list(null, null, 10, null, null)).filteredOn(listed -> listed.id().equals(job.id()))
+                .singleElement().satisfies(listed -> assertThat(listed.history()).isEqualTo(done.history()));
+        assertThatThrownBy(() -> jdbc.sql("""
+                INSERT INTO job_events (job_id, seq, status, at, detail) VALUES (:id, 2, 'processing', :at, NULL)
+                """).param("id", job.id()).param("at", OffsetDateTime.now(ZoneOffset.UTC)).update())
+                .isInstanceOf(DuplicateKeyException.class);
+    }
+
+    @Test
+    void theEventIdMigrationNumbersEventsRecordedBeforeIt() {
+        Flyway before = Flyway.configure().dataSource(postgres.getPostgresDatabase()).locations("classpath:db/migration")
+                .schemas("event_ids").target("2").load();
+        before.migrate();
+        JdbcClient old = JdbcClient.create(postgres.getPostgresDatabase());
+        for (String id : List.of("job-a", "job-b")) {
+            old.sql("""
+                    INSERT INTO event_ids.jobs (id, status, priority, source_kind, outputs_spec, metadata, created_at, updated_at)
+                    VALUES (:id, 'succeeded', 'normal', 'upload', '[]', '{}', :at, :at)
+                    """).param("id", id).param("at", OffsetDateTime.now(ZoneOffset.UTC)).update();
+        }
+        for (String id : List.of("job-a", "job-b", "job-a", "job-a", "job-b")) {
+            old.sql("INSERT INTO event_ids.job_events (job_id, status, at) VALUES (:id, 'queued', :at)")
+                    .param("id", id).param("at", OffsetDateTime.now(ZoneOffset.UTC)).update();
+        }
+
+        Flyway.configure().dataSource(postgres.getPostgresDatabase()).locations("classpath:db/migration")
+                .schemas("event_ids").load().migrate();
+
+        assertThat(old.sql("SELECT job_id || '.' || seq FROM event_ids.job_events ORDER BY id").query(String.class).list())
+                .containsExactly("job-a.1", "job-b.1", "job-a.2", "job-a.3", "job-b.2");
+    }
+
+    @Test
     void createStoresTheSubmissionAndReadsItBack() {
         byte[] data = "pretend jpeg bytes".getBytes(StandardCharsets.UTF_8);
         Submission submission = submission(Priority.URGENT, "key-1", data);
@@ -127,7 +178,7 @@ class PostgresJobStoreTest {
         assertThat(created.attempts()).isZero();
         assertThat(created.outputs()).isEmpty();
         assertThat(created.error()).isNull();
-        assertThat(created.history()).containsExactly(new Job.Event(JobStatus.QUEUED, created.createdAt(), null));
+        assertThat(created.history()).containsExactly(new Job.Event(submission.jobId() + ".1", JobStatus.QUEUED, created.createdAt(), null));
         assertThat(store.find(submission.jobId())).contains(created);
     }
 
@@ -162,7 +213,7 @@ class PostgresJobStoreTest {
     void withdrawRemovesAQueuedJobWithItsHistoryButNotAStartedOne() {
         Job queued = store.create(submission(Priority.NORMAL, "withdrawn"));
         Job started = store.create(submission(Priority.NORMAL, null));
-        store.start(started.id(), 1, WORKER);
+        store.start(started.id(), 1, 1, WORKER);
 
         store.withdraw(queued.id());
         store.withdraw(started.id());
@@ -177,8 +228,8 @@ class PostgresJobStoreTest {
     void aJobRunsToSuccessWithItsOutputs() {
         Job job = store.create(submission(Priority.NORMAL, null));
 
-        Job started = store.start(job.id(), 1, WORKER);
-        store.succeed(job.id(), List.of(
+        Job started = store.start(job.id(), 1, 1, WORKER);
+        store.succeed(job.id(), 1, List.of(
                 new Job.Output("thumb", "webp", 160, 160, 4_321, "renditions/" + job.id() + "/thumb.webp"),
                 new Job.Output("large", "jpeg", 1600, 1200, 345_678, "renditions/" + job.id() + "/large.jpeg")));
 
@@ -202,14 +253,14 @@ class PostgresJobStoreTest {
     @Test
     void anEndedJobIsNotStartedOrChangedAgain() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
-        store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 1, "first")));
+        store.start(job.id(), 1, 1, WORKER);
+        store.succeed(job.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 1, "first")));
 
-        assertThat(store.start(job.id(), 2, WORKER)).isNull();
-        store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 2, "second")));
-        store.fail(job.id(), "late", "too late");
-        store.retrying(job.id(), "too late");
-        store.deadLetter(job.id(), "late", "too late");
+        assertThat(store.start(job.id(), 1, 2, WORKER)).isNull();
+        store.succeed(job.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 2, "second")));
+        store.fail(job.id(), 1, "late", "too late");
+        store.retrying(job.id(), 1, "too late");
+        store.deadLetter(job.id(), 1, "late", "too late");
 
         Job unchanged = store.find(job.id()).orElseThrow();
         assertThat(unchanged.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -223,7 +274,7 @@ class PostgresJobStoreTest {
     void succeedIsIgnoredForAJobThatWasNeverStarted() {
         Job job = store.create(submission(Priority.NORMAL, null));
 
-        store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 1, "key")));
+        store.succeed(job.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 1, "key")));
 
         assertThat(store.find(job.id())).contains(job);
     }
@@ -231,12 +282,12 @@ class PostgresJobStoreTest {
     @Test
     void eachRetryIsCountedBeforeItRunsAndAJobOutOfRetriesIsDeadLettered() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
+        store.start(job.id(), 1, 1, WORKER);
 
-        store.retrying(job.id(), "object store unavailable");
-        store.retrying(job.id(), "object store unavailable");
+        store.retrying(job.id(), 1, "object store unavailable");
+        store.retrying(job.id(), 1, "object store unavailable");
         Job retried = store.find(job.id()).orElseThrow();
-        store.deadLetter(job.id(), "retries-exhausted", "object store unavailable");
+        store.deadLetter(job.id(), 1, "retries-exhausted", "object store unavailable");
 
         assertThat(retried.status()).isEqualTo(JobStatus.PROCESSING);
         assertThat(retried.attempts()).isEqualTo(3);
@@ -250,15 +301,15 @@ class PostgresJobStoreTest {
                 tuple(JobStatus.PROCESSING, "attempt 2 after: object store unavailable"),
                 tuple(JobStatus.PROCESSING, "attempt 3 after: object store unavailable"),
                 tuple(JobStatus.DEAD_LETTERED, "retries-exhausted: object store unavailable"));
-        assertThat(store.start(job.id(), 2, WORKER)).isNull();
+        assertThat(store.start(job.id(), 1, 2, WORKER)).isNull();
     }
 
     @Test
     void aRedeliveredMessageStartsTheProcessingJobAgain() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
+        store.start(job.id(), 1, 1, WORKER);
 
-        Job again = store.start(job.id(), 2, "worker-2");
+        Job again = store.start(job.id(), 1, 2, "worker-2");
 
         assertThat(again.status()).isEqualTo(JobStatus.PROCESSING);
         assertThat(again.attempts()).isEqualTo(2);
@@ -269,8 +320,8 @@ class PostgresJobStoreTest {
     @Test
     void anOperatorReplaysADeadLetteredJobOnceAndItRunsAgain() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
-        store.deadLetter(job.id(), "retries-exhausted", "object store unavailable");
+        store.start(job.id(), 1, 1, WORKER);
+        store.deadLetter(job.id(), 1, "retries-exhausted", "object store unavailable");
 
         Job replayed = store.replay(job.id(), "ops");
 
@@ -278,15 +329,92 @@ class PostgresJobStoreTest {
         assertThat(replayed.error()).isNull();
         assertThat(replayed.history().get(replayed.history().size() - 1))
                 .extracting(Job.Event::status, Job.Event::detail).containsExactly(JobStatus.QUEUED, "replayed by ops");
+        assertThat(replayed.run()).isEqualTo(2);
         assertThat(store.replay(job.id(), "ops")).isNull();
-        assertThat(store.start(job.id(), 2, WORKER).attempts()).isEqualTo(2);
+        assertThat(store.start(job.id(), replayed.run(), 1, WORKER).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void ofTwoReplaysAtOnceExactlyOneReopensTheJob() throws Exception {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1, 1, WORKER);
+        store.deadLetter(job.id(), 1, "crash-loop", "delivered 4 times");
+        CountDownLatch ready = new CountDownLatch(2);
+        ExecutorService operators = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Job>> replays = new ArrayList<>();
+            for (String operator : List.of("ops-1", "ops-2")) {
+                replays.add(operators.submit(() -> {
+                    ready.countDown();
+                    ready.await();
+                    return store.replay(job.id(), operator);
+                }));
+            }
+            List<Job> answers = new ArrayList<>();
+            for (Future<Job> replay : replays) {
+                answers.add(replay.get(10, TimeUnit.SECONDS));
+            }
+
+            assertThat(answers).filteredOn(answer -> answer != null).singleElement()
+                    .satisfies(reopened -> assertThat(reopened.run()).isEqualTo(2));
+        } finally {
+            operators.shutdownNow();
+        }
+        Job reopened = store.find(job.id()).orElseThrow();
+        assertThat(reopened.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(reopened.history()).extracting(Job.Event::status)
+                .containsExactly(JobStatus.QUEUED, JobStatus.PROCESSING, JobStatus.DEAD_LETTERED, JobStatus.QUEUED);
+    }
+
+    @Test
+    void aSecondFirstDeliveryLeavesAJobToTheDeliveryWorkingOnItButARedeliveryTakesItOver() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+
+        Job first = store.start(job.id(), null, 1, WORKER);
+        Job duplicate = store.start(job.id(), 1, 1, "worker-2");
+        Job redelivery = store.start(job.id(), 1, 2, "worker-2");
+
+        assertThat(first.run()).isEqualTo(1);
+        assertThat(duplicate).isNull();
+        assertThat(redelivery.attempts()).isEqualTo(2);
+        assertThat(redelivery.history()).extracting(Job.Event::detail)
+                .containsExactly(null, "attempt 1 on " + WORKER, "attempt 2 on worker-2 (delivery 2)");
+    }
+
+    @Test
+    void aDeliveryOfARunBeforeAReplayChangesNothingOfTheReplayedJob() {
+        Job job = store.create(submission(Priority.NORMAL, null));
+        store.start(job.id(), 1, 1, WORKER);
+        assertThat(store.deadLetter(job.id(), 1, "crash-loop", "delivered 4 times")).isTrue();
+        Job replayed = store.replay(job.id(), "ops");
+
+        // The earlier run's delivery, still at work when its job was dead-lettered, ends late; or comes again.
+        assertThat(store.start(job.id(), 1, 5, "late-worker")).isNull();
+        store.retrying(job.id(), 1, "late retry");
+        store.fail(job.id(), 1, "corrupt-image", "late failure");
+        assertThat(store.deadLetter(job.id(), 1, "retries-exhausted", "late failure")).isFalse();
+        store.succeed(job.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 1, "late")));
+        assertThat(store.find(job.id())).contains(replayed);
+
+        store.start(job.id(), 2, 1, WORKER);
+        store.succeed(job.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 1, "late")));
+        assertThat(store.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.PROCESSING);
+        store.succeed(job.id(), 2, List.of(new Job.Output("thumb", "webp", 160, 160, 2, "replayed")));
+        assertThat(store.deadLetter(job.id(), 2, "retries-exhausted", "after the end")).isFalse();
+
+        Job done = store.find(job.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.attempts()).isEqualTo(2);
+        assertThat(done.outputs()).extracting(Job.Output::key).containsExactly("replayed");
+        assertThat(done.history()).extracting(Job.Event::status).containsExactly(JobStatus.QUEUED,
+                JobStatus.PROCESSING, JobStatus.DEAD_LETTERED, JobStatus.QUEUED, JobStatus.PROCESSING, JobStatus.SUCCEEDED);
     }
 
     @Test
     void anOperatorDiscardsADeadLetteredJobWithAReasonButNoOtherJob() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
-        store.deadLetter(job.id(), "crash-loop", "delivered 4 times");
+        store.start(job.id(), 1, 1, WORKER);
+        store.deadLetter(job.id(), 1, "crash-loop", "delivered 4 times");
         Job queued = store.create(submission(Priority.NORMAL, null));
 
         Job discarded = store.discard(job.id(), "ops", "source image lost");
@@ -303,7 +431,7 @@ class PostgresJobStoreTest {
     void aRetryIsNotCountedForAJobNotBeingProcessed() {
         Job job = store.create(submission(Priority.NORMAL, null));
 
-        store.retrying(job.id(), "never started");
+        store.retrying(job.id(), 1, "never started");
 
         assertThat(store.find(job.id())).contains(job);
     }
@@ -311,9 +439,9 @@ class PostgresJobStoreTest {
     @Test
     void aPermanentFailureEndsTheJobWithItsError() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
+        store.start(job.id(), 1, 1, WORKER);
 
-        store.fail(job.id(), "image-too-large", "the image has more than 100 megapixels");
+        store.fail(job.id(), 1, "image-too-large", "the image has more than 100 megapixels");
 
         Job failed = store.find(job.id()).orElseThrow();
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
@@ -322,7 +450,7 @@ class PostgresJobStoreTest {
                 tuple(JobStatus.QUEUED, null),
                 tuple(JobStatus.PROCESSING, "attempt 1 on " + WORKER),
                 tuple(JobStatus.FAILED, "image-too-large: the image has more than 100 megapixels"));
-        assertThat(store.start(job.id(), 2, WORKER)).isNull();
+        assertThat(store.start(job.id(), 1, 2, WORKER)).isNull();
         assertThat(store.cancel(job.id())).isEqualTo(CancelOutcome.TOO_LATE);
     }
 
@@ -330,7 +458,7 @@ class PostgresJobStoreTest {
     void aQueuedJobCanFailBeforeAnyWorkerStartsIt() {
         Job job = store.create(submission(Priority.NORMAL, null));
 
-        store.fail(job.id(), "dead-lettered-source", "the original is gone");
+        store.fail(job.id(), 1, "dead-lettered-source", "the original is gone");
 
         Job failed = store.find(job.id()).orElseThrow();
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
@@ -341,10 +469,10 @@ class PostgresJobStoreTest {
     @Test
     void longErrorMessagesAreCutToFitTheirColumns() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
+        store.start(job.id(), 1, 1, WORKER);
         String message = "x".repeat(5_000);
 
-        store.fail(job.id(), "decoder-crash", message);
+        store.fail(job.id(), 1, "decoder-crash", message);
 
         Job failed = store.find(job.id()).orElseThrow();
         assertThat(failed.error().message()).hasSize(2_001).startsWith("x".repeat(2_000)).endsWith("…");
@@ -354,9 +482,9 @@ class PostgresJobStoreTest {
     @Test
     void aFailureMessageWithANulCharacterStillEndsTheJob() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
+        store.start(job.id(), 1, 1, WORKER);
 
-        store.fail(job.id(), "corrupt-image", "bad marker \u0000 at offset 12");
+        store.fail(job.id(), 1, "corrupt-image", "bad marker \u0000 at offset 12");
 
         Job failed = store.find(job.id()).orElseThrow();
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
@@ -377,8 +505,8 @@ class PostgresJobStoreTest {
     @Test
     void readingJobsNeedsOneConnectionAtATime() {
         Job job = store.create(submission(Priority.NORMAL, null));
-        store.start(job.id(), 1, WORKER);
-        store.succeed(job.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 900, "renditions/x/thumb.webp")));
+        store.start(job.id(), 1, 1, WORKER);
+        store.succeed(job.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 900, "renditions/x/thumb.webp")));
         HikariConfig config = new HikariConfig();
         config.setDataSource(postgres.getPostgresDatabase());
         config.setMaximumPoolSize(1);
@@ -396,7 +524,7 @@ class PostgresJobStoreTest {
     void cancelTellsWhetherItCancelledWasTooLateOrFoundNothing() {
         Job queued = store.create(submission(Priority.NORMAL, null));
         Job processing = store.create(submission(Priority.NORMAL, null));
-        store.start(processing.id(), 1, WORKER);
+        store.start(processing.id(), 1, 1, WORKER);
 
         assertThat(store.cancel(queued.id())).isEqualTo(CancelOutcome.CANCELLED);
         assertThat(store.cancel(queued.id())).isEqualTo(CancelOutcome.TOO_LATE);
@@ -407,7 +535,7 @@ class PostgresJobStoreTest {
         assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(cancelled.history()).extracting(Job.Event::status)
                 .containsExactly(JobStatus.QUEUED, JobStatus.CANCELLED);
-        assertThat(store.start(queued.id(), 1, WORKER)).isNull();
+        assertThat(store.start(queued.id(), 1, 1, WORKER)).isNull();
         assertThat(store.find(queued.id())).map(Job::status).contains(JobStatus.CANCELLED);
         assertThat(store.find(processing.id())).map(Job::status).contains(JobStatus.PROCESSING);
     }
@@ -418,8 +546,8 @@ class PostgresJobStoreTest {
         Job normalProcessing = store.create(submission(Priority.NORMAL, null));
         Job urgentProcessing = store.create(submission(Priority.URGENT, null));
         Job backgroundQueued = store.create(submission(Priority.BACKGROUND, null));
-        store.start(normalProcessing.id(), 1, WORKER);
-        store.start(urgentProcessing.id(), 1, WORKER);
+        store.start(normalProcessing.id(), 1, 1, WORKER);
+        store.start(urgentProcessing.id(), 1, 1, WORKER);
         backdate(urgentQueued, 40);
         backdate(normalProcessing, 30);
         backdate(urgentProcessing, 20);
@@ -498,7 +626,7 @@ class PostgresJobStoreTest {
         byte[] data = "the same bytes".getBytes(StandardCharsets.UTF_8);
         String key = CacheKeys.job(Submission.sha256(data), OUTPUTS);
         Job failed = store.create(submission(Priority.NORMAL, null, data));
-        store.fail(failed.id(), "corrupt-image", "broken");
+        store.fail(failed.id(), 1, "corrupt-image", "broken");
         Job cancelled = store.create(submission(Priority.NORMAL, null, data));
         store.cancel(cancelled.id());
         assertThat(store.findByCacheKey(key)).isEmpty();
@@ -506,8 +634,8 @@ class PostgresJobStoreTest {
         Job queued = store.create(submission(Priority.NORMAL, null, data));
         assertThat(store.findByCacheKey(key)).map(Job::id).contains(queued.id());
         Job older = store.create(submission(Priority.URGENT, null, data));
-        store.start(older.id(), 1, WORKER);
-        store.succeed(older.id(), List.of(new Job.Output("thumb", "webp", 160, 160, 900, "renditions/x/y.webp")));
+        store.start(older.id(), 1, 1, WORKER);
+        store.succeed(older.id(), 1, List.of(new Job.Output("thumb", "webp", 160, 160, 900, "renditions/x/y.webp")));
 
         Job found = store.findByCacheKey(key).orElseThrow();
         assertThat(found.id()).isEqualTo(older.id());
@@ -528,8 +656,8 @@ class PostgresJobStoreTest {
         store.recordRendition(sha256, "renditions/" + sha256 + "/b.png", second.id());
         String otherSha = otherSource.source().sha256();
         store.recordRendition(otherSha, "renditions/" + otherSha + "/a.jpg", otherSource.id());
-        store.start(first.id(), 1, WORKER);
-        store.succeed(first.id(), List.of());
+        store.start(first.id(), 1, 1, WORKER);
+        store.succeed(first.id(), 1, List.of());
 
         List<String> keys = store.renditionKeys(sha256);
         assertThat(keys).containsExactly("renditions/" + sha256 + "/a.jpg", "renditions/" + sha256 + "/b.png");

@@ -74,6 +74,9 @@ class WebhooksTest extends ServiceTest {
         assertThat(body.path("job").path("status").asText()).isEqualTo("succeeded");
         assertThat(body.path("job").path("outputs")).hasSize(1);
         assertThat(hook.eventId()).isEqualTo(body.path("id").asText());
+        JsonNode succeededEntry = java.util.stream.StreamSupport.stream(client().job(id).path("history").spliterator(), false)
+                .filter(entry -> entry.path("status").asText().equals("succeeded")).findFirst().orElseThrow();
+        assertThat(hook.eventId()).as("the history entry it announces").isEqualTo(succeededEntry.path("id").asText());
         assertThat(verified(hook)).as("signature %s", hook.signature()).isTrue();
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                 .until(() -> RECEIVER.all(id).size() == 1);

@@ -2,7 +2,8 @@
 -- outbox): each terminal event of a job with a callback, and each batch's completion, is one row with
 -- its own id, which receivers use to drop a repeated delivery. Portable SQL (H2, PostgreSQL).
 CREATE TABLE webhook_events (
-    id            VARCHAR(36)   NOT NULL PRIMARY KEY,
+    -- A job's event: its history entry's id (<job id>.<n>); a batch's completion: a UUID.
+    id            VARCHAR(64)   NOT NULL PRIMARY KEY,
     job_id        VARCHAR(36),
     batch_id      VARCHAR(36),
     event         VARCHAR(40)   NOT NULL,
