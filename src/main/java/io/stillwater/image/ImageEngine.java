@@ -26,11 +26,11 @@ public final class ImageEngine {
     }
 
     /**
-     * Heap a render may hold per decoded pixel, in bytes: the packed pixels (4) and as much again for
-     * the decoder's own raster, orientation and the operations' copies. Measured by
-     * {@code bench/EngineMemoryBenchmark}; garbage not yet collected comes on top.
+     * Heap a render may hold per decoded pixel, in bytes: three times the packed pixels (4 bytes). A
+     * full-size re-encode on the pure-Java path peaks at about 3 times its decoded size (at most 3.6),
+     * garbage included, libjpeg-turbo's at 1.0 ({@code EngineMemoryBenchmark}, README, Performance).
      */
-    static final long BYTES_PER_DECODED_PIXEL = 8;
+    static final long BYTES_PER_DECODED_PIXEL = 12;
 
     private final ImageInspector inspector = new ImageInspector();
     private final ImageLimits limits;
