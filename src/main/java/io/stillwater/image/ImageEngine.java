@@ -89,7 +89,7 @@ public final class ImageEngine {
         limits.check(info);
         double fraction = fraction(info, outputs);
         boolean nativeJpeg = turboJpeg && info.format() == ImageFormat.JPEG;
-        MemoryBudget.Lease lease = budget.acquire(estimate(info, nativeJpeg, fraction));
+        MemoryBudget.Lease lease = budget.acquire(estimate(info, nativeJpeg, fraction, outputs));
         try {
             return render(source, outputs, info, fraction, nativeJpeg);
         } finally {
@@ -117,8 +117,8 @@ public final class ImageEngine {
         // The orientation is not known before the bytes are read: estimate for whichever way decodes more.
         ImageInfo turned = new ImageInfo(declared.format(), declared.width(), declared.height(), 6);
         boolean nativeJpeg = turboJpeg && declared.format() == ImageFormat.JPEG;
-        long estimate = Math.max(estimate(declared, nativeJpeg, fraction(declared, outputs)),
-                estimate(turned, nativeJpeg, fraction(turned, outputs)));
+        long estimate = Math.max(estimate(declared, nativeJpeg, fraction(declared, outputs), outputs),
+                estimate(turned, nativeJpeg, fraction(turned, outputs), outputs));
         MemoryBudget.Lease lease = budget.acquire(size + estimate);
         try {
             byte[] data = source.read();
@@ -137,11 +137,24 @@ public final class ImageEngine {
      * file it fails on falls back to.
      */
     static long estimate(ImageInfo info, boolean nativeJpeg, double fraction) {
+        return estimate(info, nativeJpeg, fraction, List.of());
+    }
+
+    /** As above, or the largest image an output's resize makes of the whole source, if that is more. */
+    static long estimate(ImageInfo info, boolean nativeJpeg, double fraction, List<OutputSpec> outputs) {
         int divisor = nativeJpeg ? Math.min(dctDenominator(fraction), subsampling(fraction))
                 : info.format() == ImageFormat.WEBP ? 1 : subsampling(fraction);
         long width = (info.width() + divisor - 1) / divisor;
         long height = (info.height() + divisor - 1) / divisor;
-        return width * height * BYTES_PER_DECODED_PIXEL;
+        long pixels = width * height;
+        for (OutputSpec output : outputs) {
+            for (Operation op : output.ops() == null ? List.<Operation>of() : output.ops()) {
+                if (op instanceof Resize resize) {
+                    pixels = Math.max(pixels, resize.pixelsFor(info.displayWidth(), info.displayHeight()));
+                }
+            }
+        }
+        return pixels * BYTES_PER_DECODED_PIXEL;
     }
 
     private List<Rendition> render(byte[] source, List<OutputSpec> outputs, ImageInfo info, double fraction,
@@ -155,6 +168,9 @@ public final class ImageEngine {
         for (OutputSpec output : outputs) {
             BufferedImage result = image;
             for (Operation op : output.ops() == null ? List.<Operation>of() : output.ops()) {
+                if (op instanceof Resize resize) {
+                    limits.checkOutput(output.name(), resize.pixelsFor(result.getWidth(), result.getHeight()));
+                }
                 result = op.applyTo(result);
             }
             if (output.keepMetadataOrDefault() && kept == null) {

@@ -114,6 +114,24 @@ class ImageLimitsTest {
         assertThat(allocatedBytes() - before).as("bytes allocated inspecting a 45 MB file").isLessThan(MAX_ALLOCATION);
     }
 
+    @Test
+    void anOutputThatWouldEnlargeAnExtremeAspectRatioPastThePixelLimitIsRefusedBeforeAllocating() {
+        // 2 x 20000 pixels, 8192 wide: the height follows as 81,920,000, 671 gigapixels in all.
+        byte[] sliver = io.stillwater.TestImages.png(2, 20_000);
+        OutputSpec wide = new OutputSpec("wide", List.of(new Resize(8192, null, Resize.Fit.INSIDE, true)),
+                ImageFormat.JPEG, 80);
+
+        long before = allocatedBytes();
+        assertThatThrownBy(() -> engine.render(sliver, List.of(wide)))
+                .isInstanceOf(ImageException.ImageTooLargeException.class)
+                .hasMessageContaining("output wide would be 671088640000 pixels");
+        assertThat(allocatedBytes() - before).as("bytes allocated while refusing").isLessThan(MAX_ALLOCATION);
+        // Within the limit, enlarging still works.
+        assertThat(engine.render(sliver, List.of(new OutputSpec("ok",
+                List.of(new Resize(4, null, Resize.Fit.INSIDE, true)), ImageFormat.PNG, null))).get(0).height())
+                .isEqualTo(40_000);
+    }
+
     private static long allocatedBytes() {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         return threads.getThreadAllocatedBytes(Thread.currentThread().getId());
