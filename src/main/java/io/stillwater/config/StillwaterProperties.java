@@ -54,8 +54,18 @@ public record StillwaterProperties(
     /**
      * @param turbojpeg {@code auto}: decode ordinary JPEGs and encode JPEG renditions with libjpeg-turbo
      *     ({@code libturbojpeg.so.0}) when it is installed; {@code off}: always the pure-Java path
+     * @param memoryBudget the heap the renders running at once in this instance may hold between them,
+     *     each estimated from its decoded size before it decodes; a render waits until its share is
+     *     free. Empty: half the JVM's maximum heap
      */
-    public record Engine(@NotNull ImageEngine.NativeJpeg turbojpeg) {}
+    public record Engine(@NotNull ImageEngine.NativeJpeg turbojpeg, DataSize memoryBudget) {
+
+        /** The budget in bytes, half the maximum heap when none is set. */
+        public long memoryBudgetBytes() {
+            return memoryBudget == null || memoryBudget.toBytes() <= 0
+                    ? Runtime.getRuntime().maxMemory() / 2 : memoryBudget.toBytes();
+        }
+    }
 
     /**
      * @param maxBytes largest accepted source, in bytes

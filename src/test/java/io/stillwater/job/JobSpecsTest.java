@@ -138,6 +138,6 @@ class JobSpecsTest {
                 new StillwaterProperties.Cache(true),
                 Map.of("web", List.of(new StillwaterProperties.PresetOutput("web",
                         List.of(Map.of("op", "resize", "width", "1600", "height", "1600")), "jpeg", 82, true, null))),
-                new StillwaterProperties.Engine(ImageEngine.NativeJpeg.OFF));
+                new StillwaterProperties.Engine(ImageEngine.NativeJpeg.OFF, null));
     }
 }

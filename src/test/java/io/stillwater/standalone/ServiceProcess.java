@@ -29,13 +29,23 @@ final class ServiceProcess implements AutoCloseable {
         this.process = process;
     }
 
+    /** The JVM options an instance runs with unless a test gives its own. */
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m");
+
     /** Starts {@code jar} on a free port with {@code arguments} and the variables in {@code environment}. */
     static ServiceProcess start(Path jar, String name, Path log, Map<String, String> environment, String... arguments)
             throws IOException {
+        return start(jar, name, log, environment, DEFAULT_JVM_OPTIONS, arguments);
+    }
+
+    /** As {@link #start(Path, String, Path, Map, String...)}, the JVM run with {@code jvmOptions}. */
+    static ServiceProcess start(Path jar, String name, Path log, Map<String, String> environment,
+            List<String> jvmOptions, String... arguments) throws IOException {
         int port = LocalProcesses.freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString(),
-                "--server.port=" + port));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         LocalProcesses.cleanEnvironment(builder);
@@ -80,6 +90,15 @@ final class ServiceProcess implements AutoCloseable {
     boolean stop(Duration patience) throws InterruptedException {
         process.destroy();
         return process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The instance's whole log so far. */
+    String log() {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The end of the instance's log, for failure messages. */
