@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stillwater.config.StillwaterProperties;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
@@ -38,6 +41,21 @@ class IntakeKeysTest {
         assertThatThrownBy(() -> IntakeKeys.from(new StillwaterProperties.Security.Intake(List.of(), false)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("STILLWATER_SECURITY_INTAKE_API_KEYS");
+    }
+
+    @Test
+    void theKeysComeCommaSeparatedFromOneVariableAndAnEmptyOneIsNoKey() {
+        Binder keys = new Binder(new MapConfigurationPropertySource(Map.of(
+                "stillwater.security.intake.api-keys", "first-key-0123456789, second-key-0123456789",
+                "stillwater.security.intake.generate-key", "false")));
+        Binder empty = new Binder(new MapConfigurationPropertySource(Map.of(
+                "stillwater.security.intake.api-keys", "",
+                "stillwater.security.intake.generate-key", "true")));
+
+        assertThat(keys.bind("stillwater.security.intake", StillwaterProperties.Security.Intake.class).get().apiKeys())
+                .containsExactly("first-key-0123456789", "second-key-0123456789");
+        assertThat(empty.bind("stillwater.security.intake", StillwaterProperties.Security.Intake.class).get().apiKeys())
+                .isEmpty();
     }
 
     @Test
