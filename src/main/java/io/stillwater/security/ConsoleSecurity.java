@@ -39,7 +39,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * which posts the operator account to {@value #LOGIN} ({@link ConsoleLogin}); the session it opens carries
  * them through the console, and Jolokia's POSTs carry the {@code XSRF-TOKEN} cookie's value in
  * {@code X-XSRF-TOKEN}, as Hawtio's client does. Scripts may instead send HTTP Basic with every request; a
- * request with credentials of its own is not a cross-site forgery, so it needs no CSRF token.
+ * request with credentials of its own is not a cross-site forgery, so it needs no CSRF token, unless a browser
+ * marks it as coming from another site ({@code Sec-Fetch-Site}).
  *
  * <p>Not logged in: a page of the console redirects to the login form; Jolokia answers {@code 401} with a Basic
  * challenge; the console's own calls answer {@code 403 login-required} (no challenge, so no browser prompt
@@ -81,8 +82,7 @@ public class ConsoleSecurity {
                         .csrfTokenRepository(csrfTokens)
                         // Hawtio's client sends the cookie's value as it is, not a masked token.
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
-                        .requireCsrfProtectionMatcher(request -> CsrfFilter.DEFAULT_CSRF_MATCHER.matches(request)
-                                && request.getHeader(HttpHeaders.AUTHORIZATION) == null)
+                        .requireCsrfProtectionMatcher(ConsoleSecurity::needsCsrfToken)
                         // The login form sends no token; a forged login only logs the victim in as the forger.
                         .ignoringRequestMatchers(paths.matcher(HttpMethod.POST, LOGIN)))
                 .addFilterAfter(new CsrfCookie(), CsrfFilter.class)
@@ -105,6 +105,22 @@ public class ConsoleSecurity {
                                         ? "a POST of the console needs X-XSRF-TOKEN: the value of the XSRF-TOKEN cookie"
                                         : "the console needs the operator role")))
                 .build();
+    }
+
+    /**
+     * A console POST needs the CSRF token when its session cookie authenticates it, or when a browser says it
+     * comes from another site (credentials a browser cached would otherwise go with it). A script sending
+     * credentials of its own, with no such header, needs none.
+     */
+    private static boolean needsCsrfToken(HttpServletRequest request) {
+        if (!CsrfFilter.DEFAULT_CSRF_MATCHER.matches(request)) {
+            return false;
+        }
+        if (request.getHeader(HttpHeaders.AUTHORIZATION) == null) {
+            return true;
+        }
+        String site = request.getHeader("Sec-Fetch-Site");
+        return site != null && !site.equals("same-origin") && !site.equals("none");
     }
 
     private static void notLoggedIn(HttpServletRequest request, HttpServletResponse response, ObjectMapper json)

@@ -143,6 +143,9 @@ class OperatorConsoleTest extends ServiceTest {
         ServiceClient.Answer scripted = script.send(HttpMethod.POST, "/actuator/jolokia", read(background, "MessageCount"));
         assertThat(scripted.status()).isEqualTo(200);
         assertThat(single(scripted.body().path("value")).path("MessageCount").asLong()).isEqualTo(3);
+        // The same POST from another site's page, with credentials the browser cached, is refused.
+        assertThat(script.send(HttpMethod.POST, "/actuator/jolokia", read(background, "MessageCount"),
+                "Sec-Fetch-Site", "cross-site").status()).isEqualTo(403);
     }
 
     private ServiceClient.Answer login(ServiceClient browser) {
