@@ -180,7 +180,8 @@ class ScaleOutIT {
             instances[i++] = instance;
         }
         for (ServiceProcess instance : instances) {
-            instance.awaitReady(Duration.ofMinutes(4));
+            // Both JVMs start at once; on two cores shared with other builds each took four and a half minutes.
+            instance.awaitReady(Duration.ofMinutes(6));
         }
         return instances;
     }
