@@ -28,7 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param intake how much intake takes before it pushes back
  * @param processing the workers
  * @param retry how transient failures are retried before a job is dead-lettered
- * @param security who may use the operator endpoints
+ * @param security who may submit and read jobs, and who may use the operator endpoints
  * @param deadLetters how operators' replays run
  * @param cache whether intake answers from finished or running jobs with the same result
  * @param presets named output lists a job selects with {@code preset}
@@ -156,8 +156,23 @@ public record StillwaterProperties(
     /** @param replayPerSecond how fast a bulk replay re-queues dead-lettered jobs */
     public record DeadLetters(@Positive double replayPerSecond) {}
 
-    /** @param operator the account operator endpoints (dead letters) accept, with HTTP Basic */
-    public record Security(@Valid @NotNull Operator operator) {
+    /**
+     * @param operator the account operator endpoints (dead letters, admin, the console) accept
+     * @param intake the API keys clients submit and read jobs with
+     */
+    public record Security(@Valid @NotNull Operator operator, @Valid @NotNull Intake intake) {
+
+        /**
+         * @param apiKeys the keys a client may send in {@code X-Api-Key}; any one of them is accepted
+         * @param generateKey when no key is configured: generate one at start-up and log it ({@code true}),
+         *     or refuse to start ({@code false}, the {@code prod} profile)
+         */
+        public record Intake(List<@NotBlank @Size(min = 16, max = 256) String> apiKeys, boolean generateKey) {
+
+            public Intake {
+                apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+            }
+        }
 
         /**
          * @param username the operator's user name

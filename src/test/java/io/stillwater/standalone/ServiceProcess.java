@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The service as it is deployed: the built jar run by {@code java -jar} in a process of its own, its
- * configuration in arguments and its credentials in environment variables, output in a log file.
+ * configuration in arguments and its credentials (intake API keys included) in environment variables,
+ * output in a log file.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -21,12 +22,14 @@ final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Path log;
     private final Process process;
+    private final String apiKey;
 
-    private ServiceProcess(String name, int port, Path log, Process process) {
+    private ServiceProcess(String name, int port, Path log, Process process, String apiKey) {
         this.name = name;
         this.port = port;
         this.log = log;
         this.process = process;
+        this.apiKey = apiKey;
     }
 
     /** The JVM options an instance runs with unless a test gives its own. */
@@ -50,15 +53,18 @@ final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         LocalProcesses.cleanEnvironment(builder);
         builder.environment().putAll(environment);
-        return new ServiceProcess(name, port, log, LocalProcesses.track(builder.start()));
+        // Its clients use the first intake API key the environment gives it.
+        String apiKey = environment.getOrDefault("STILLWATER_SECURITY_INTAKE_API_KEYS", "").split(",")[0].strip();
+        return new ServiceProcess(name, port, log, LocalProcesses.track(builder.start()), apiKey);
     }
 
     String name() {
         return name;
     }
 
+    /** A client with the instance's intake API key, when its environment gives it one. */
     ServiceClient client() {
-        return new ServiceClient(port);
+        return apiKey.isEmpty() ? new ServiceClient(port) : ServiceClient.withApiKey(port, apiKey);
     }
 
     boolean isRunning() {
