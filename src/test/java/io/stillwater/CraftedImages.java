@@ -323,6 +323,133 @@ public final class CraftedImages {
         return Arrays.copyOf(sof.array(), sof.position());
     }
 
+    /**
+     * A GIF whose logical screen is {@code screenW} × {@code screenH} and whose one frame's image
+     * descriptor claims {@code frameW} × {@code frameH}, with a few bytes of LZW data: the size that
+     * matters to a decoder hides in the frame, not the header most readers report.
+     */
+    public static byte[] gifWithFrame(int screenW, int screenH, int frameW, int frameH) {
+        ByteBuffer gif = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+        gif.put("GIF89a".getBytes(StandardCharsets.US_ASCII)).putShort((short) screenW).putShort((short) screenH)
+                .put((byte) 0x80).put((byte) 0).put((byte) 0); // global colour table of 2 entries
+        gif.put(new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255});
+        gif.put((byte) 0x2C).putShort((short) 0).putShort((short) 0).putShort((short) frameW).putShort((short) frameH)
+                .put((byte) 0);
+        gif.put(new byte[] {2, 2, 0x44, 0x01, 0}); // LZW: clear, one pixel, end
+        gif.put((byte) 0x3B);
+        return Arrays.copyOf(gif.array(), gif.position());
+    }
+
+    /**
+     * A true-colour PNG of {@code width} × {@code height} whose IDAT is {@code inflated} bytes of zeros
+     * deflated: a few hundred kilobytes that inflate a thousandfold. With {@code inflated} equal to
+     * {@code height × (1 + 3 × width)} it is a valid black image; with more, the surplus follows the
+     * last row.
+     */
+    public static byte[] pngOfZeros(int width, int height, long inflated) {
+        ByteBuffer ihdr = ByteBuffer.allocate(13);
+        ihdr.putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        return concat(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A},
+                pngChunk("IHDR", ihdr.array()), pngChunk("IDAT", deflatedZeros(inflated)), pngChunk("IEND", new byte[0]));
+    }
+
+    /** {@code count} zero bytes through zlib at its best compression, without holding them. */
+    public static byte[] deflatedZeros(long count) {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION);
+        try (DeflaterOutputStream deflate = new DeflaterOutputStream(compressed, deflater, 1 << 16)) {
+            byte[] zeros = new byte[1 << 20];
+            for (long left = count; left > 0; left -= zeros.length) {
+                deflate.write(zeros, 0, (int) Math.min(zeros.length, left));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deflater.end();
+        }
+        return compressed.toByteArray();
+    }
+
+    /** A PNG text chunk body: keyword, then (for zTXt and iTXt) the compressed text. */
+    public static byte[] pngTextChunk(String type, String keyword, byte[] text) {
+        byte[] key = (keyword + "\0").getBytes(StandardCharsets.ISO_8859_1);
+        return switch (type) {
+            case "tEXt" -> concat(key, text);
+            case "zTXt" -> concat(key, new byte[] {0}, text);
+            // compressed, deflate; no language tag, no translated keyword
+            case "iTXt" -> concat(key, new byte[] {1, 0, 0, 0}, text);
+            default -> throw new IllegalArgumentException(type);
+        };
+    }
+
+    /**
+     * The JPEG with its entropy-coded data (everything after the first SOS header up to EOI)
+     * replaced by random bytes: every header intact, the pixels noise.
+     */
+    public static byte[] jpegWithNoise(byte[] jpeg, long seed) {
+        int sos = -1;
+        for (int i = 2; i + 3 < jpeg.length; ) {
+            int marker = jpeg[i + 1] & 0xFF;
+            int length = ((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF);
+            if (marker == 0xDA) {
+                sos = i + 2 + length;
+                break;
+            }
+            i += 2 + length;
+        }
+        if (sos < 0) {
+            throw new IllegalArgumentException("no SOS");
+        }
+        byte[] out = jpeg.clone();
+        java.util.Random random = new java.util.Random(seed);
+        byte[] noise = new byte[out.length - 2 - sos];
+        random.nextBytes(noise);
+        System.arraycopy(noise, 0, out, sos, noise.length);
+        return out;
+    }
+
+    /** The JPEG with {@code count} segments of {@code marker}, each carrying {@code payload}, after SOI. */
+    public static byte[] withJpegSegments(byte[] jpeg, int marker, byte[] payload, int count) {
+        ByteArrayOutputStream segments = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            segments.write(0xFF);
+            segments.write(marker);
+            segments.write((payload.length + 2) >> 8);
+            segments.write((payload.length + 2) & 0xFF);
+            segments.writeBytes(payload);
+        }
+        return insert(jpeg, 2, segments.toByteArray());
+    }
+
+    /** A ZIP archive holding one small file. */
+    public static byte[] zip(String name, String content) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry(name));
+            zip.write(content.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * A GIF that is also JavaScript: the header's width is the bytes of a comment opener, the image
+     * data follows inside the comment and the script after it: {@code GIF89a/*…*\/=alert(1);}.
+     */
+    public static byte[] gifJavaScriptPolyglot(String script) {
+        ByteBuffer gif = ByteBuffer.allocate(64 + script.length()).order(ByteOrder.LITTLE_ENDIAN);
+        gif.put("GIF89a/*".getBytes(StandardCharsets.US_ASCII)); // width 0x2A2F, height from the next two bytes
+        gif.put((byte) 10).put((byte) 0).put((byte) 0x80).put((byte) 0).put((byte) 0);
+        gif.put(new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255});
+        gif.put((byte) 0x2C).putShort((short) 0).putShort((short) 0).putShort((short) 1).putShort((short) 1).put((byte) 0);
+        gif.put(new byte[] {2, 2, 0x44, 0x01, 0});
+        gif.put((byte) 0x3B);
+        gif.put(("*/=" + script).getBytes(StandardCharsets.US_ASCII));
+        return Arrays.copyOf(gif.array(), gif.position());
+    }
+
     public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : List.of(parts)) {

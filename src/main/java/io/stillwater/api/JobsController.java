@@ -3,6 +3,7 @@ package io.stillwater.api;
 import io.stillwater.config.StillwaterProperties;
 import io.stillwater.fetch.SourceException;
 import io.stillwater.fetch.SourcePolicy;
+import io.stillwater.image.MemoryBudget;
 import io.stillwater.job.Job;
 import io.stillwater.job.JobIntake;
 import io.stillwater.job.JobRequest;
@@ -50,8 +51,11 @@ public class JobsController {
     private final StillwaterProperties properties;
     private final SourcePolicy sources;
 
+    private final MemoryBudget memoryBudget;
+
     public JobsController(JobSpecs specs, JobIntake intake, JobStore store, DownloadLinks links,
-            StillwaterProperties properties, SourcePolicy sources) {
+            StillwaterProperties properties, MemoryBudget memoryBudget, SourcePolicy sources) {
+        this.memoryBudget = memoryBudget;
         this.sources = sources;
         this.specs = specs;
         this.intake = intake;
@@ -60,7 +64,11 @@ public class JobsController {
         this.properties = properties;
     }
 
-    /** A multipart upload: the file part {@code image} and an optional JSON part {@code spec}. */
+    /**
+     * A multipart upload: the file part {@code image} and an optional JSON part {@code spec}. Its bytes
+     * are held within the memory budget shared with the renders ({@code stillwater.engine.memory-budget}),
+     * as are a raw body's below.
+     */
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<JobView> submitMultipart(
             @RequestPart(name = "image", required = false) MultipartFile image,
@@ -71,7 +79,13 @@ public class JobsController {
             throw ApiException.badRequest("image", "the multipart part 'image' with the image file is missing or empty");
         }
         checkSize(image.getSize());
-        return submit(readBounded(image.getInputStream()), image.getOriginalFilename(), request, idempotencyKey);
+        MemoryBudget.Lease lease = memoryBudget.acquire(image.getSize());
+        try {
+            return submit(readBounded(image.getInputStream(), image.getSize()), image.getOriginalFilename(), request,
+                    idempotencyKey);
+        } finally {
+            lease.close();
+        }
     }
 
     /** A raw image body; the spec comes from the query. */
@@ -86,11 +100,17 @@ public class JobsController {
         if (http.getContentLengthLong() > 0) {
             checkSize(http.getContentLengthLong());
         }
-        byte[] data = readBounded(http.getInputStream());
-        if (data.length == 0) {
-            throw ApiException.badRequest("image", "the request body is empty");
+        long declared = http.getContentLengthLong();
+        MemoryBudget.Lease lease = memoryBudget.acquire(declared >= 0 ? declared : properties.limits().maxBytes().toBytes());
+        try {
+            byte[] data = readBounded(http.getInputStream(), declared);
+            if (data.length == 0) {
+                throw ApiException.badRequest("image", "the request body is empty");
+            }
+            return submit(data, null, request, idempotencyKey);
+        } finally {
+            lease.close();
         }
-        return submit(data, null, request, idempotencyKey);
     }
 
     /** A JSON job naming its image by URL: {@code {"source": {"url": "https://..."}, ...spec}}. */
@@ -218,10 +238,22 @@ public class JobsController {
         }
     }
 
-    /** Reads at most the byte limit, whatever the client declared, and refuses anything beyond it. */
-    private byte[] readBounded(InputStream input) throws IOException {
+    /**
+     * Reads at most the byte limit, whatever the client declared, and refuses anything beyond it. A
+     * declared length within the limit (a multipart part's size, a body's Content-Length) is read into
+     * one array of that size; otherwise the bytes are gathered up to the limit, which costs a copy.
+     */
+    private byte[] readBounded(InputStream input, long declared) throws IOException {
         long max = properties.limits().maxBytes().toBytes();
         try (input) {
+            if (declared >= 0 && declared <= max) {
+                byte[] data = new byte[(int) declared];
+                int read = input.readNBytes(data, 0, data.length);
+                if (input.read() != -1) {
+                    throw ApiException.badRequest("image", "the image is longer than its declared length");
+                }
+                return read == data.length ? data : java.util.Arrays.copyOf(data, read);
+            }
             byte[] data = input.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
             checkSize(data.length);
             return data;

@@ -28,7 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param intake how much intake takes before it pushes back
  * @param processing the workers
  * @param retry how transient failures are retried before a job is dead-lettered
- * @param security who may use the operator endpoints
+ * @param security who may submit and read jobs, and who may use the operator endpoints
  * @param deadLetters how operators' replays run
  * @param cache whether intake answers from finished or running jobs with the same result
  * @param presets named output lists a job selects with {@code preset}
@@ -106,8 +106,18 @@ public record StillwaterProperties(
     /**
      * @param turbojpeg {@code auto}: decode ordinary JPEGs and encode JPEG renditions with libjpeg-turbo
      *     ({@code libturbojpeg.so.0}) when it is installed; {@code off}: always the pure-Java path
+     * @param memoryBudget the heap the renders running at once in this instance may hold between them,
+     *     each estimated from its decoded size before it decodes; a render waits until its share is
+     *     free. Empty: half the JVM's maximum heap
      */
-    public record Engine(@NotNull ImageEngine.NativeJpeg turbojpeg) {}
+    public record Engine(@NotNull ImageEngine.NativeJpeg turbojpeg, DataSize memoryBudget) {
+
+        /** The budget in bytes, half the maximum heap when none is set. */
+        public long memoryBudgetBytes() {
+            return memoryBudget == null || memoryBudget.toBytes() <= 0
+                    ? Runtime.getRuntime().maxMemory() / 2 : memoryBudget.toBytes();
+        }
+    }
 
     /**
      * @param maxBytes largest accepted source, in bytes
@@ -198,8 +208,23 @@ public record StillwaterProperties(
     /** @param replayPerSecond how fast a bulk replay re-queues dead-lettered jobs */
     public record DeadLetters(@Positive double replayPerSecond) {}
 
-    /** @param operator the account operator endpoints (dead letters) accept, with HTTP Basic */
-    public record Security(@Valid @NotNull Operator operator) {
+    /**
+     * @param operator the account operator endpoints (dead letters, admin, the console) accept
+     * @param intake the API keys clients submit and read jobs with
+     */
+    public record Security(@Valid @NotNull Operator operator, @Valid @NotNull Intake intake) {
+
+        /**
+         * @param apiKeys the keys a client may send in {@code X-Api-Key}; any one of them is accepted
+         * @param generateKey when no key is configured: generate one at start-up and log it ({@code true}),
+         *     or refuse to start ({@code false}, the {@code prod} profile)
+         */
+        public record Intake(List<@NotBlank @Size(min = 16, max = 256) String> apiKeys, boolean generateKey) {
+
+            public Intake {
+                apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+            }
+        }
 
         /**
          * @param username the operator's user name

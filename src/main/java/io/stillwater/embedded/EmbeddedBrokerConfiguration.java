@@ -35,6 +35,8 @@ public class EmbeddedBrokerConfiguration {
             standalone.getAddressConfigurations().forEach(configuration::addAddressConfiguration);
             configuration.setIDCacheSize(standalone.getIDCacheSize());
             configuration.setPersistIDCache(standalone.isPersistIDCache());
+            // Queues, addresses and the broker as MBeans (org.apache.activemq.artemis), for the console.
+            configuration.setJMXManagementEnabled(true);
             log.info("Embedded Artemis broker listening in-VM (vm://{}), persistent={}, journal under {}; "
                             + "addresses and their settings from {}",
                     artemis.getEmbedded().getServerId(), configuration.isPersistenceEnabled(),

@@ -56,6 +56,48 @@ final class FrameCounter {
         return frames;
     }
 
+    /**
+     * GIF: the largest right and bottom edge any frame's image descriptor reaches, {@code {0, 0}}
+     * when there is none. A decoder allocates each frame at its descriptor's size, whatever the
+     * logical screen says.
+     */
+    static int[] gifFrameExtent(byte[] data) {
+        int[] extent = {0, 0};
+        int pos = 13;
+        if (data.length < pos) {
+            return extent;
+        }
+        int flags = data[10] & 0xFF;
+        if ((flags & 0x80) != 0) {
+            pos += 3 << ((flags & 0x07) + 1);
+        }
+        while (pos < data.length) {
+            int block = data[pos] & 0xFF;
+            if (block == 0x2C) {
+                if (pos + 10 > data.length) {
+                    break;
+                }
+                extent[0] = Math.max(extent[0], uint16(data, pos + 1) + uint16(data, pos + 5));
+                extent[1] = Math.max(extent[1], uint16(data, pos + 3) + uint16(data, pos + 7));
+                int local = data[pos + 9] & 0xFF;
+                pos += 10;
+                if ((local & 0x80) != 0) {
+                    pos += 3 << ((local & 0x07) + 1);
+                }
+                pos = skipSubBlocks(data, pos + 1);
+            } else if (block == 0x21) {
+                pos = skipSubBlocks(data, pos + 2);
+            } else {
+                break;
+            }
+        }
+        return extent;
+    }
+
+    private static int uint16(byte[] data, int offset) {
+        return (data[offset] & 0xFF) | (data[offset + 1] & 0xFF) << 8;
+    }
+
     private static int skipSubBlocks(byte[] data, int pos) {
         while (pos < data.length) {
             int size = data[pos] & 0xFF;

@@ -25,9 +25,17 @@ public final class ImageEngine {
         OFF
     }
 
+    /**
+     * Heap a render may hold per decoded pixel, in bytes: three times the packed pixels (4 bytes). A
+     * full-size re-encode on the pure-Java path peaks at about 3 times its decoded size (at most 3.6),
+     * garbage included, libjpeg-turbo's at 1.0 ({@code EngineMemoryBenchmark}, README, Performance).
+     */
+    static final long BYTES_PER_DECODED_PIXEL = 12;
+
     private final ImageInspector inspector = new ImageInspector();
     private final ImageLimits limits;
     private final boolean turboJpeg;
+    private final MemoryBudget budget;
 
     /** @param maxPixels the largest source, width × height, this engine will decode */
     public ImageEngine(long maxPixels) {
@@ -39,8 +47,27 @@ public final class ImageEngine {
     }
 
     public ImageEngine(ImageLimits limits, NativeJpeg nativeJpeg) {
+        this(limits, nativeJpeg, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param memoryBudget the heap, in bytes, that renders running at once on this engine may hold
+     *     between them ({@link #estimate}); a render waits until its share is free
+     */
+    public ImageEngine(ImageLimits limits, NativeJpeg nativeJpeg, long memoryBudget) {
+        this(limits, nativeJpeg, new MemoryBudget(memoryBudget));
+    }
+
+    /** @param budget the heap renders on this engine, and whatever else shares the budget, may hold */
+    public ImageEngine(ImageLimits limits, NativeJpeg nativeJpeg, MemoryBudget budget) {
         this.limits = limits;
         this.turboJpeg = nativeJpeg == NativeJpeg.AUTO && TurboJpeg.available();
+        this.budget = budget;
+    }
+
+    /** The heap, in bytes, renders on this engine may hold at once. */
+    public long memoryBudget() {
+        return budget.bytes();
     }
 
     /** Whether libjpeg-turbo was found, so that {@link NativeJpeg#AUTO} uses it. */
@@ -61,7 +88,78 @@ public final class ImageEngine {
         ImageInfo info = inspector.inspect(source);
         limits.check(info);
         double fraction = fraction(info, outputs);
-        BufferedImage decoded = turboJpeg && info.format() == ImageFormat.JPEG
+        boolean nativeJpeg = turboJpeg && info.format() == ImageFormat.JPEG;
+        MemoryBudget.Lease lease = budget.acquire(estimate(info, nativeJpeg, fraction, outputs));
+        try {
+            return render(source, outputs, info, fraction, nativeJpeg);
+        } finally {
+            lease.close();
+        }
+    }
+
+    /** Reads a source's bytes; called by {@link #render(ImageInfo, long, Source, List)} once memory is held. */
+    @FunctionalInterface
+    public interface Source {
+        byte[] read() throws java.io.IOException;
+    }
+
+    /**
+     * Renders a source that is not yet in memory: its memory (the bytes and the estimated decode, from
+     * the format and size its header gave when it was accepted) is taken from the budget first, and
+     * only then is it read, so renders waiting for memory hold none. The bytes are inspected again
+     * and checked against the limits as in {@link #render(byte[], List)}.
+     *
+     * @param declared the format and size the source's header gave when it was accepted
+     * @param size the source's length in bytes
+     */
+    public List<Rendition> render(ImageInfo declared, long size, Source source, List<OutputSpec> outputs)
+            throws java.io.IOException {
+        // The orientation is not known before the bytes are read: estimate for whichever way decodes more.
+        ImageInfo turned = new ImageInfo(declared.format(), declared.width(), declared.height(), 6);
+        boolean nativeJpeg = turboJpeg && declared.format() == ImageFormat.JPEG;
+        long estimate = Math.max(estimate(declared, nativeJpeg, fraction(declared, outputs), outputs),
+                estimate(turned, nativeJpeg, fraction(turned, outputs), outputs));
+        MemoryBudget.Lease lease = budget.acquire(size + estimate);
+        try {
+            byte[] data = source.read();
+            ImageInfo info = inspector.inspect(data);
+            limits.check(info);
+            return render(data, outputs, info, fraction(info, outputs), turboJpeg && info.format() == ImageFormat.JPEG);
+        } finally {
+            lease.close();
+        }
+    }
+
+    /**
+     * The heap one render of this source is expected to hold at its peak: {@link
+     * #BYTES_PER_DECODED_PIXEL} for each pixel decoded, at the reduced size it will be decoded at.
+     * For libjpeg-turbo that is the larger of its scaled size and ImageIO's subsampled one, which a
+     * file it fails on falls back to.
+     */
+    static long estimate(ImageInfo info, boolean nativeJpeg, double fraction) {
+        return estimate(info, nativeJpeg, fraction, List.of());
+    }
+
+    /** As above, or the largest image an output's resize makes of the whole source, if that is more. */
+    static long estimate(ImageInfo info, boolean nativeJpeg, double fraction, List<OutputSpec> outputs) {
+        int divisor = nativeJpeg ? Math.min(dctDenominator(fraction), subsampling(fraction))
+                : info.format() == ImageFormat.WEBP ? 1 : subsampling(fraction);
+        long width = (info.width() + divisor - 1) / divisor;
+        long height = (info.height() + divisor - 1) / divisor;
+        long pixels = width * height;
+        for (OutputSpec output : outputs) {
+            for (Operation op : output.ops() == null ? List.<Operation>of() : output.ops()) {
+                if (op instanceof Resize resize) {
+                    pixels = Math.max(pixels, resize.pixelsFor(info.displayWidth(), info.displayHeight()));
+                }
+            }
+        }
+        return pixels * BYTES_PER_DECODED_PIXEL;
+    }
+
+    private List<Rendition> render(byte[] source, List<OutputSpec> outputs, ImageInfo info, double fraction,
+            boolean nativeJpeg) {
+        BufferedImage decoded = nativeJpeg
                 ? Decoder.decodeJpeg(source, info, subsampling(fraction), dctDenominator(fraction))
                 : Decoder.decode(source, info, subsampling(fraction));
         BufferedImage image = Orientation.apply(decoded, info.orientation());
@@ -70,6 +168,9 @@ public final class ImageEngine {
         for (OutputSpec output : outputs) {
             BufferedImage result = image;
             for (Operation op : output.ops() == null ? List.<Operation>of() : output.ops()) {
+                if (op instanceof Resize resize) {
+                    limits.checkOutput(output.name(), resize.pixelsFor(result.getWidth(), result.getHeight()));
+                }
                 result = op.applyTo(result);
             }
             if (output.keepMetadataOrDefault() && kept == null) {

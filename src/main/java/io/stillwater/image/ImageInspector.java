@@ -3,18 +3,23 @@ package io.stillwater.image;
 import com.drew.imaging.FileType;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.imaging.ImageProcessingException;
+import com.drew.imaging.jpeg.JpegMetadataReader;
 import com.drew.metadata.Directory;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.bmp.BmpHeaderDirectory;
 import com.drew.metadata.exif.ExifIFD0Directory;
+import com.drew.metadata.exif.ExifReader;
 import com.drew.metadata.gif.GifHeaderDirectory;
 import com.drew.metadata.jpeg.JpegDirectory;
+import com.drew.metadata.jpeg.JpegReader;
 import com.drew.metadata.png.PngDirectory;
 import com.drew.metadata.webp.WebpDirectory;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Reads format, dimensions, EXIF orientation and frame count from an image's header and metadata
@@ -33,7 +38,7 @@ public final class ImageInspector {
                         "the data is not an image in a supported format (JPEG, PNG, WebP, GIF, BMP, TIFF)"));
         Metadata metadata;
         try {
-            metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(data), data.length, fileType(format));
+            metadata = readMetadata(format, data);
         } catch (ImageProcessingException | IOException | RuntimeException e) {
             if (format == ImageFormat.PNG && data.length >= 24) {
                 // A PNG's size is in IHDR, the first chunk; damage further on is the decoder's to find.
@@ -52,8 +57,55 @@ public final class ImageInspector {
             // A WebP cut short may lose its metadata directory, but its size is in the first chunk.
             size = webpDimensions(data);
         }
+        if (format == ImageFormat.GIF) {
+            // Decoders size a GIF by its frames' image descriptors, not the logical screen the header
+            // gives: a frame larger than the screen is what would be allocated.
+            int[] frames = FrameCounter.gifFrameExtent(data);
+            size = new int[] {Math.max(size[0], frames[0]), Math.max(size[1], frames[1])};
+        }
         return checked(new ImageInfo(format, size[0], size[1], orientation(metadata), FrameCounter.count(format, data)));
     }
+
+    /**
+     * The metadata the inspector needs, read from no more of the file than holds it. The metadata
+     * library otherwise parses every segment and chunk there is, and a hostile file is mostly those:
+     * thousands of JPEG APP2 profile chunks it joins in quadratic time, PNG zTXt or iTXt chunks it
+     * inflates without bound (a megabyte declaring gigabytes of text).
+     */
+    private static Metadata readMetadata(ImageFormat format, byte[] data) throws ImageProcessingException, IOException {
+        return switch (format) {
+            // Only the frame header (size) and APP1 (EXIF orientation) segments are read and kept.
+            case JPEG -> JpegMetadataReader.readMetadata(new ByteArrayInputStream(data),
+                    List.of(new JpegReader(), new ExifReader()));
+            // IHDR and eXIf copied into a file of their own: no text, profile or other chunk is parsed.
+            case PNG -> ImageMetadataReader.readMetadata(new ByteArrayInputStream(pngHeaderChunks(data)));
+            default -> ImageMetadataReader.readMetadata(new ByteArrayInputStream(data), data.length, fileType(format));
+        };
+    }
+
+    /** The PNG signature, its IHDR and eXIf chunks as they are, and IEND. */
+    static byte[] pngHeaderChunks(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(data, 0, Math.min(8, data.length));
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        int pos = 8;
+        while (pos + 12 <= data.length) {
+            long length = buffer.getInt(pos) & 0xFFFFFFFFL;
+            String type = new String(data, pos + 4, 4, StandardCharsets.US_ASCII);
+            long end = pos + 12 + length;
+            if (end > data.length || type.equals("IEND")) {
+                break;
+            }
+            if (type.equals("IHDR") || type.equals("eXIf")) {
+                out.write(data, pos, (int) (end - pos));
+            }
+            pos = (int) end;
+        }
+        out.writeBytes(PNG_IEND);
+        return out.toByteArray();
+    }
+
+    private static final byte[] PNG_IEND = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};
 
     /** Width and height from the first chunk of a WebP (VP8X canvas, VP8 or VP8L frame header), or null. */
     static int[] webpDimensions(byte[] data) {

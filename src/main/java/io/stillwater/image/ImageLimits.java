@@ -20,4 +20,15 @@ public record ImageLimits(long maxPixels, int maxFrames) {
             throw ImageException.tooManyFrames(info, maxFrames);
         }
     }
+
+    /**
+     * Throws {@code image-too-large} when an output's resize would make an image of more pixels than
+     * a source may have: enlarging an extreme aspect ratio by one side derives the other without bound.
+     */
+    public void checkOutput(String output, long pixels) {
+        if (pixels > maxPixels) {
+            throw new ImageException.ImageTooLargeException(
+                    "output %s would be %d pixels, over the limit of %d".formatted(output, pixels, maxPixels), maxPixels);
+        }
+    }
 }

@@ -89,6 +89,41 @@ public record Resize(
         return background == null || fitOrDefault() == Fit.CONTAIN;
     }
 
+    /**
+     * The most pixels {@link #applyTo} allocates for one image on a {@code sw} × {@code sh} source:
+     * the scaled image (before a {@code cover} crop) or the padded box. Computed in 64 bits, so a side
+     * derived from an extreme aspect ratio cannot wrap.
+     */
+    public long pixelsFor(int sw, int sh) {
+        double sx = width == null ? Double.NaN : width / (double) sw;
+        double sy = height == null ? Double.NaN : height / (double) sh;
+        boolean box = width != null && height != null;
+        Fit f = box ? fitOrDefault() : Fit.INSIDE;
+        switch (f) {
+            case COVER: {
+                double scale = Math.max(sx, sy);
+                if (scale > 1 && !enlargeOrDefault()) {
+                    return (long) sw * sh;
+                }
+                return Math.max(width, side(sw * scale)) * Math.max(height, side(sh * scale));
+            }
+            case FILL:
+            case CONTAIN:
+                return Math.max((long) width * height, (long) sw * sh);
+            default: {
+                double scale = Double.isNaN(sx) ? sy : Double.isNaN(sy) ? sx : Math.min(sx, sy);
+                if (scale > 1 && !enlargeOrDefault()) {
+                    return (long) sw * sh;
+                }
+                return side(sw * scale) * side(sh * scale);
+            }
+        }
+    }
+
+    private static long side(double value) {
+        return Math.max(1, Math.round(value));
+    }
+
     @Override
     public BufferedImage applyTo(BufferedImage image) {
         int sw = image.getWidth();

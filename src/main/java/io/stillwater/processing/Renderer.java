@@ -3,9 +3,13 @@ package io.stillwater.processing;
 import io.stillwater.config.StillwaterProperties;
 import io.stillwater.image.ImageEngine;
 import io.stillwater.image.ImageException;
+import io.stillwater.image.ImageFormat;
+import io.stillwater.image.ImageInfo;
 import io.stillwater.image.ImageLimits;
+import io.stillwater.image.MemoryBudget;
 import io.stillwater.image.Rendition;
 import io.stillwater.image.OutputSpec;
+import io.stillwater.job.Bytes;
 import io.stillwater.job.CacheKeys;
 import io.stillwater.job.Job;
 import io.stillwater.storage.ObjectKeys;
@@ -36,30 +40,41 @@ public class Renderer {
     private final ImageEngine engine;
     private final long maxBytes;
 
-    public Renderer(StillwaterProperties properties) {
+    public Renderer(StillwaterProperties properties, MemoryBudget memoryBudget) {
         this.engine = new ImageEngine(
                 new ImageLimits(properties.limits().maxPixels(), properties.limits().maxFrames()),
-                properties.engine().turbojpeg());
+                properties.engine().turbojpeg(), memoryBudget);
         LOG.info(engine.usesTurboJpeg()
                 ? "Image engine: JPEG decode and encode through libjpeg-turbo (stillwater.engine.turbojpeg=auto)"
                 : properties.engine().turbojpeg() == ImageEngine.NativeJpeg.OFF
                         ? "Image engine: pure-Java JPEG path (stillwater.engine.turbojpeg=off)"
                         : "Image engine: pure-Java JPEG path; install libjpeg-turbo (libturbojpeg.so.0, Debian "
                                 + "package libturbojpeg0) for the faster one");
+        LOG.info("Image engine: renders and uploads in flight may hold {} MiB of heap (stillwater.engine.memory-budget)",
+                engine.memoryBudget() >> 20);
         this.maxBytes = properties.limits().maxBytes().toBytes();
     }
 
+    /**
+     * Reads the original only once the engine has set memory aside for it and its decode, judged from
+     * what intake recorded (format, size, length): a worker waiting for memory holds none.
+     */
     public List<StoredRendition> render(InputStream original, Job job) throws IOException {
-        byte[] data;
-        try (original) {
-            data = original.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        }
-        if (data.length > maxBytes) {
+        Job.Source source = job.source();
+        if (source.bytes() > maxBytes) {
+            original.close();
             throw new ImageException("image-too-large", "the stored original is over the byte limit of " + maxBytes);
         }
+        ImageInfo declared = new ImageInfo(ImageFormat.byId(source.format()).orElseThrow(), source.width(),
+                source.height(), 1);
         Map<String, OutputSpec> specs = job.outputsSpec().stream()
                 .collect(Collectors.toMap(OutputSpec::name, spec -> spec));
-        return engine.render(data, job.outputsSpec()).stream()
+        List<Rendition> renditions;
+        try (original) {
+            renditions = engine.render(declared, source.bytes(), () -> Bytes.readExactly(original, source.bytes()),
+                    job.outputsSpec());
+        }
+        return renditions.stream()
                 .map(r -> new StoredRendition(r, ObjectKeys.rendition(
                         job.source().sha256(), CacheKeys.output(specs.get(r.name())), r.format())))
                 .toList();

@@ -1,21 +1,18 @@
 package io.stillwater.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stillwater.api.ProblemHandler;
 import io.stillwater.config.StillwaterProperties;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.net.URI;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
@@ -23,42 +20,88 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.util.StringUtils;
 
 /**
- * Who may do what over HTTP. Operator endpoints (dead letters, {@code /api/v1/admin/**}) need HTTP Basic credentials with the
- * operator role ({@code stillwater.security.operator.*}); intake, job status and health stay open.
- * Stateless: no session, no CSRF token, since every caller is a program or sends its credentials.
- * Refusals are problem bodies like every other error.
+ * Who may do what over the API. Clients submit, read and cancel jobs with an API key ({@code X-Api-Key},
+ * role {@code INTAKE}, {@code stillwater.security.intake.*}). Operator endpoints (dead letters,
+ * {@code /api/v1/admin/**}) need HTTP Basic credentials with the operator role
+ * ({@code stillwater.security.operator.*}); operators may also read jobs, but not submit or cancel them, and
+ * an API key opens no operator endpoint. Health stays open for probes; anything else is refused. Stateless:
+ * no session, no CSRF token, since every caller is a program that sends its credentials with each request.
+ * Refusals are problem bodies like every other error. The console ({@link ConsoleSecurity}) has its own rules.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
 
-    /** The role operator endpoints require. */
+    /** The role operator endpoints and the console require. */
     public static final String OPERATOR = "OPERATOR";
+
+    /** The role an API key grants: submit, read and cancel jobs and batches. */
+    public static final String INTAKE = "INTAKE";
+
+    /** What clients use with an API key: jobs and CSV batches. */
+    static final String[] JOBS = {"/api/v1/jobs", "/api/v1/jobs/**", "/api/v1/batches", "/api/v1/batches/**"};
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, ObjectMapper json) throws Exception {
+    @Order(2)
+    SecurityFilterChain apiSecurity(HttpSecurity http, ObjectMapper json, IntakeKeys keys) throws Exception {
+        AuthenticationEntryPoint unauthorized = (request, response, e) -> {
+            boolean intake = challenge(request, response);
+            Problems.write(response, json, HttpStatus.UNAUTHORIZED, "unauthorized", intake
+                    ? "an API key is required (header " + IntakeKeys.HEADER + ")"
+                    : "operator credentials are required (HTTP Basic)");
+        };
         return http
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/error").permitAll()
                         .requestMatchers("/api/v1/dead-letters", "/api/v1/dead-letters/**", "/api/v1/admin/**")
                                 .hasRole(OPERATOR)
-                        .anyRequest().permitAll())
-                .httpBasic(Customizer.withDefaults())
+                        .requestMatchers(HttpMethod.GET, JOBS).hasAnyRole(INTAKE, OPERATOR)
+                        .requestMatchers(JOBS).hasRole(INTAKE)
+                        .anyRequest().denyAll())
+                .addFilterBefore(new ApiKeyAuthenticationFilter(keys, json), BasicAuthenticationFilter.class)
+                .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized))
                 .exceptionHandling(errors -> errors
-                        .authenticationEntryPoint((request, response, e) -> {
-                            response.setHeader("WWW-Authenticate", "Basic realm=\"stillwater\"");
-                            problem(response, json, HttpStatus.UNAUTHORIZED, "unauthorized",
-                                    "operator credentials are required (HTTP Basic)");
-                        })
-                        .accessDeniedHandler((request, response, e) -> problem(response, json, HttpStatus.FORBIDDEN,
-                                "forbidden", "this needs the operator role")))
+                        .authenticationEntryPoint(unauthorized)
+                        .accessDeniedHandler((request, response, e) -> Problems.write(response, json,
+                                HttpStatus.FORBIDDEN, "forbidden", isJobs(request)
+                                        ? "operators may read jobs; submitting and cancelling need an API key"
+                                        : "this needs the operator role")))
                 .build();
+    }
+
+    /**
+     * Says how to authenticate on a {@code 401}: an API key on the jobs endpoints, operator credentials
+     * (HTTP Basic) elsewhere.
+     *
+     * @return whether the request was for the jobs endpoints
+     */
+    static boolean challenge(HttpServletRequest request, HttpServletResponse response) {
+        if (isJobs(request)) {
+            response.setHeader("WWW-Authenticate", "ApiKey realm=\"stillwater\", header=\"" + IntakeKeys.HEADER + "\"");
+            return true;
+        }
+        response.setHeader("WWW-Authenticate", "Basic realm=\"stillwater\"");
+        return false;
+    }
+
+    private static boolean isJobs(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return path.equals("/api/v1/jobs") || path.startsWith("/api/v1/jobs/") || path.equals("/api/v1/batches")
+                || path.startsWith("/api/v1/batches/");
+    }
+
+    @Bean
+    IntakeKeys intakeKeys(StillwaterProperties properties) {
+        return IntakeKeys.from(properties.security().intake());
     }
 
     @Bean
@@ -75,15 +118,5 @@ public class SecurityConfiguration {
         PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
         return new InMemoryUserDetailsManager(User.withUsername(operator.username())
                 .password(encoder.encode(password)).roles(OPERATOR).build());
-    }
-
-    private static void problem(HttpServletResponse response, ObjectMapper json, HttpStatus status, String code,
-            String detail) throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create(ProblemHandler.TYPE_PREFIX + code));
-        problem.setTitle(status.getReasonPhrase());
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), problem);
     }
 }

@@ -26,7 +26,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * Operators list, inspect, replay and discard dead letters over the API (with operator credentials
- * only) and JMX; each act is on the job's history, and a replayed job runs to success.
+ * only: neither anonymous nor an intake API key) and JMX; each act is on the job's history, and a replayed job runs to success.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "stillwater.storage.embedded.port=0",
@@ -71,12 +71,17 @@ class DeadLetterOperationsTest extends ServiceTest {
 
     @Test
     void operatorEndpointsNeedOperatorCredentials() {
-        ServiceClient.Answer anonymous = client.get("/api/v1/dead-letters");
+        ServiceClient.Answer anonymous = anonymous().get("/api/v1/dead-letters");
         ServiceClient.Answer wrong = ServiceClient.as(port, "ops", "guess").get("/api/v1/dead-letters");
+        ServiceClient.Answer withApiKey = client.get("/api/v1/dead-letters");
 
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.body().path("type").asText()).isEqualTo("urn:stillwater:problem:unauthorized");
+        assertThat(anonymous.headers().getFirst("WWW-Authenticate")).startsWith("Basic ");
         assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.body().path("type").asText()).isEqualTo("urn:stillwater:problem:unauthorized");
+        assertThat(withApiKey.status()).isEqualTo(403);
+        assertThat(withApiKey.body().path("type").asText()).isEqualTo("urn:stillwater:problem:forbidden");
         assertThat(operator.get("/api/v1/dead-letters").status()).isEqualTo(200);
         assertThat(client.upload(TestImages.jpeg(32, 32), "a.jpg", "image/jpeg", null).status()).isEqualTo(202);
     }

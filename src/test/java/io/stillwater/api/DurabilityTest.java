@@ -31,7 +31,7 @@ class DurabilityTest {
     void jobsAcceptedWhileNoWorkerRunsAllSucceedAfterTheServiceRestartsOnTheSameData() throws Exception {
         List<String> accepted = new ArrayList<>();
         try (ConfigurableApplicationContext first = start("false")) {
-            ServiceClient client = new ServiceClient(port(first));
+            ServiceClient client = ServiceClient.withApiKey(port(first), ServiceClient.TEST_API_KEY);
             for (int i = 0; i < 5; i++) {
                 ServiceClient.Answer answer = client.upload(TestImages.jpeg(640 + i, 480), "still-" + i + ".jpg",
                         "image/jpeg", null);
@@ -43,7 +43,7 @@ class DurabilityTest {
         assertThat(Files.isDirectory(data.resolve("artemis/journal"))).isTrue();
 
         try (ConfigurableApplicationContext second = start("true")) {
-            ServiceClient client = new ServiceClient(port(second));
+            ServiceClient client = ServiceClient.withApiKey(port(second), ServiceClient.TEST_API_KEY);
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(accepted)
                     .allSatisfy(id -> assertThat(client.job(id).path("status").asText()).isEqualTo("succeeded")));
             assertThat(accepted).allSatisfy(id -> assertThat(client.job(id).path("attempts").asInt()).isEqualTo(1));
@@ -65,6 +65,7 @@ class DurabilityTest {
                 "--stillwater.data-dir=" + data,
                 "--stillwater.storage.embedded.port=0",
                 "--stillwater.processing.auto-startup=" + processing,
+                "--stillwater.security.intake.api-keys=" + ServiceClient.TEST_API_KEY,
                 "--camel.main.name=durability-" + processing);
     }
 

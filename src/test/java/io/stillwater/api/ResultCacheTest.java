@@ -166,7 +166,9 @@ class ResultCacheTest extends ServiceTest {
         assertThat(nothing.status()).isEqualTo(200);
         assertThat(nothing.body().path("renditions").asInt()).isZero();
         assertThat(operator.delete("/api/v1/admin/sources/not-a-hash/renditions").status()).isEqualTo(400);
-        assertThat(client.delete("/api/v1/admin/sources/" + sha256 + "/renditions").status()).isEqualTo(401);
+        assertThat(anonymous().delete("/api/v1/admin/sources/" + sha256 + "/renditions").status()).isEqualTo(401);
+        // An intake API key is not an operator's.
+        assertThat(client.delete("/api/v1/admin/sources/" + sha256 + "/renditions").status()).isEqualTo(403);
     }
 
     private void startWorkers() {

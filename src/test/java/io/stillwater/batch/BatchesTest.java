@@ -73,7 +73,8 @@ class BatchesTest extends ServiceTest {
         assertThat(firstJob.path("metadata").path("batch").asText()).isEqualTo(id);
 
         HttpResponse<String> output = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/api/v1/batches/" + id + "/output.csv")).build(),
+                URI.create("http://localhost:" + port + "/api/v1/batches/" + id + "/output.csv"))
+                        .header("X-Api-Key", ServiceClient.TEST_API_KEY).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(output.statusCode()).isEqualTo(200);
         assertThat(output.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/csv"));
@@ -105,6 +106,15 @@ class BatchesTest extends ServiceTest {
         assertThat(refused.body().path("type").asText()).endsWith("invalid-batch");
         assertThat(refused.body().path("rows")).extracting(row -> row.path("row").asInt()).containsExactly(3, 4);
         assertThat(refused.body().path("rows").get(1).path("message").asText()).contains("ftp");
+    }
+
+    @Test
+    void batchesNeedAnIntakeApiKey() {
+        ServiceClient.Answer anonymous = new ServiceClient(port).post("/api/v1/batches", "text/csv; charset=utf-8",
+                "S. No.,Product Name,Input Image Urls\n1,Hat,https://images.example/1.jpg\n");
+
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.headers().getFirst("WWW-Authenticate")).startsWith("ApiKey");
     }
 
     @Test

@@ -30,7 +30,8 @@ final class BenchService {
                     "--stillwater.data-dir=" + Files.createTempDirectory("stillwater-bench"),
                     "--stillwater.storage.embedded.port=0", "--logging.level.root=WARN",
                     // The benchmarks send one image many times: measure work, not cache hits.
-                    "--stillwater.cache.enabled=false"));
+                    "--stillwater.cache.enabled=false",
+                    "--stillwater.security.intake.api-keys=" + ServiceClient.TEST_API_KEY));
             all.addAll(List.of(args));
             return new SpringApplicationBuilder(StillwaterApplication.class).run(all.toArray(String[]::new));
         } catch (IOException e) {
@@ -39,7 +40,8 @@ final class BenchService {
     }
 
     static ServiceClient client(ConfigurableApplicationContext service) {
-        return new ServiceClient(((ServletWebServerApplicationContext) service).getWebServer().getPort());
+        return ServiceClient.withApiKey(((ServletWebServerApplicationContext) service).getWebServer().getPort(),
+                ServiceClient.TEST_API_KEY);
     }
 
     /** Submits one multipart upload and gives the job id; anything but 202 stops the run. */

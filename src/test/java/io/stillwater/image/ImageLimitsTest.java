@@ -71,6 +71,67 @@ class ImageLimitsTest {
         assertThat(FrameCounter.count(ImageFormat.GIF, CraftedImages.animatedGif(4, 4, 0xFFFFFF))).isEqualTo(1);
     }
 
+    @Test
+    void aGifFrameLargerThanItsLogicalScreenIsJudgedByTheFrame() {
+        // The header says 10 x 10; the one frame's image descriptor, what a decoder allocates, 40000 x 40000.
+        byte[] gif = CraftedImages.gifWithFrame(10, 10, 40_000, 40_000);
+
+        assertThat(new ImageInspector().inspect(gif).pixels()).isEqualTo(1_600_000_000L);
+        long before = allocatedBytes();
+        assertThatThrownBy(() -> engine.render(gif, List.of(new OutputSpec("out", List.of(), ImageFormat.PNG, null))))
+                .isInstanceOf(ImageException.ImageTooLargeException.class)
+                .hasMessageContaining("40000 × 40000");
+        assertThat(allocatedBytes() - before).as("bytes allocated while refusing").isLessThan(MAX_ALLOCATION);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"zTXt", "iTXt"})
+    void aPngTextChunkInflatingToGigabytesIsNeverInflated(String type) {
+        // 256 KB of zlib data that inflates to 256 MiB of text, beside ordinary pixels.
+        byte[] png = CraftedImages.withPngChunk(io.stillwater.TestImages.png(64, 48), type,
+                CraftedImages.pngTextChunk(type, "Comment", CraftedImages.deflatedZeros(1L << 28)));
+
+        long before = allocatedBytes();
+        ImageInfo info = new ImageInspector().inspect(png);
+        List<Rendition> out = engine.render(png, List.of(new OutputSpec("out", List.of(), ImageFormat.PNG, null)));
+
+        assertThat(info.width()).isEqualTo(64);
+        assertThat(out.get(0).width()).isEqualTo(64);
+        assertThat(allocatedBytes() - before).as("bytes allocated inspecting and rendering").isLessThan(MAX_ALLOCATION);
+    }
+
+    @Test
+    void aJpegWithThousandsOfProfileSegmentsIsInspectedWithoutJoiningThem() {
+        // 700 APP2 ICC_PROFILE chunks of 64 KB (45 MB): the metadata library would join them in quadratic time.
+        byte[] chunk = CraftedImages.concat("ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                new byte[] {1, (byte) 200}, new byte[65_000]);
+        byte[] jpeg = CraftedImages.withJpegSegments(io.stillwater.TestImages.jpeg(64, 48), 0xE2, chunk, 700);
+
+        long before = allocatedBytes();
+        ImageInfo info = new ImageInspector().inspect(jpeg);
+
+        assertThat(info.width()).isEqualTo(64);
+        assertThat(allocatedBytes() - before).as("bytes allocated inspecting a 45 MB file").isLessThan(MAX_ALLOCATION);
+    }
+
+    @Test
+    void anOutputThatWouldEnlargeAnExtremeAspectRatioPastThePixelLimitIsRefusedBeforeAllocating() {
+        // 2 x 20000 pixels, 8192 wide: the height follows as 81,920,000, 671 gigapixels in all.
+        byte[] sliver = io.stillwater.TestImages.png(2, 20_000);
+        OutputSpec wide = new OutputSpec("wide", List.of(new Resize(8192, null, Resize.Fit.INSIDE, true)),
+                ImageFormat.JPEG, 80);
+
+        long before = allocatedBytes();
+        assertThatThrownBy(() -> engine.render(sliver, List.of(wide)))
+                .isInstanceOf(ImageException.ImageTooLargeException.class)
+                .hasMessageContaining("output wide would be 671088640000 pixels");
+        assertThat(allocatedBytes() - before).as("bytes allocated while refusing").isLessThan(MAX_ALLOCATION);
+        // Within the limit, enlarging still works.
+        assertThat(engine.render(sliver, List.of(new OutputSpec("ok",
+                List.of(new Resize(4, null, Resize.Fit.INSIDE, true)), ImageFormat.PNG, null))).get(0).height())
+                .isEqualTo(40_000);
+    }
+
     private static long allocatedBytes() {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         return threads.getThreadAllocatedBytes(Thread.currentThread().getId());

@@ -166,7 +166,8 @@ class ScaleOutIT {
                 "SPRING_DATASOURCE_PASSWORD", databasePassword,
                 "STILLWATER_STORAGE_ENDPOINT", objects.endpoint().toString(),
                 "STILLWATER_STORAGE_ACCESS_KEY", accessKey,
-                "STILLWATER_STORAGE_SECRET_KEY", secretKey);
+                "STILLWATER_STORAGE_SECRET_KEY", secretKey,
+                "STILLWATER_SECURITY_INTAKE_API_KEYS", "intake-" + LocalProcesses.secret());
         Path jar = LocalProcesses.buildPath("stillwater.it.jar");
         ServiceProcess[] instances = new ServiceProcess[2];
         int i = 0;
@@ -179,7 +180,8 @@ class ScaleOutIT {
             instances[i++] = instance;
         }
         for (ServiceProcess instance : instances) {
-            instance.awaitReady(Duration.ofMinutes(4));
+            // Both JVMs start at once; on two cores shared with other builds each took four and a half minutes.
+            instance.awaitReady(Duration.ofMinutes(6));
         }
         return instances;
     }

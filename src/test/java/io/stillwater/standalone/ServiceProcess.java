@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The service as it is deployed: the built jar run by {@code java -jar} in a process of its own, its
- * configuration in arguments and its credentials in environment variables, output in a log file.
+ * configuration in arguments and its credentials (intake API keys included) in environment variables,
+ * output in a log file.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -21,34 +22,49 @@ final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Path log;
     private final Process process;
+    private final String apiKey;
 
-    private ServiceProcess(String name, int port, Path log, Process process) {
+    private ServiceProcess(String name, int port, Path log, Process process, String apiKey) {
         this.name = name;
         this.port = port;
         this.log = log;
         this.process = process;
+        this.apiKey = apiKey;
     }
+
+    /** The JVM options an instance runs with unless a test gives its own. */
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m");
 
     /** Starts {@code jar} on a free port with {@code arguments} and the variables in {@code environment}. */
     static ServiceProcess start(Path jar, String name, Path log, Map<String, String> environment, String... arguments)
             throws IOException {
+        return start(jar, name, log, environment, DEFAULT_JVM_OPTIONS, arguments);
+    }
+
+    /** As {@link #start(Path, String, Path, Map, String...)}, the JVM run with {@code jvmOptions}. */
+    static ServiceProcess start(Path jar, String name, Path log, Map<String, String> environment,
+            List<String> jvmOptions, String... arguments) throws IOException {
         int port = LocalProcesses.freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString(),
-                "--server.port=" + port));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         LocalProcesses.cleanEnvironment(builder);
         builder.environment().putAll(environment);
-        return new ServiceProcess(name, port, log, LocalProcesses.track(builder.start()));
+        // Its clients use the first intake API key the environment gives it.
+        String apiKey = environment.getOrDefault("STILLWATER_SECURITY_INTAKE_API_KEYS", "").split(",")[0].strip();
+        return new ServiceProcess(name, port, log, LocalProcesses.track(builder.start()), apiKey);
     }
 
     String name() {
         return name;
     }
 
+    /** A client with the instance's intake API key, when its environment gives it one. */
     ServiceClient client() {
-        return new ServiceClient(port);
+        return apiKey.isEmpty() ? new ServiceClient(port) : ServiceClient.withApiKey(port, apiKey);
     }
 
     boolean isRunning() {
@@ -80,6 +96,15 @@ final class ServiceProcess implements AutoCloseable {
     boolean stop(Duration patience) throws InterruptedException {
         process.destroy();
         return process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The instance's whole log so far. */
+    String log() {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The end of the instance's log, for failure messages. */

@@ -48,9 +48,11 @@ class StandaloneBrokerIT {
                             "--spring.datasource.username=sa",
                             // Six identical requests: each must be a job of its own, not a cache hit.
                             "--stillwater.cache.enabled=false",
+                            // prod starts only with an intake key configured.
+                            "--stillwater.security.intake.api-keys=" + ServiceClient.TEST_API_KEY,
                             "--camel.main.name=standalone-broker-it")) {
-                ServiceClient client = new ServiceClient(
-                        ((ServletWebServerApplicationContext) service).getWebServer().getPort());
+                ServiceClient client = ServiceClient.withApiKey(
+                        ((ServletWebServerApplicationContext) service).getWebServer().getPort(), ServiceClient.TEST_API_KEY);
 
                 List<String> accepted = new ArrayList<>();
                 for (String priority : List.of("background", "normal", "urgent", "background", "normal", "urgent")) {
