@@ -116,7 +116,7 @@ class CrashIT {
                 "--stillwater.intake.rate-limit.enabled=false",
                 "--stillwater.processing.concurrency.normal=2");
         try {
-            service.awaitReady(Duration.ofMinutes(4));
+            service.awaitReady(Duration.ofMinutes(6));
         } catch (RuntimeException | Error e) {
             service.close();
             throw e;
