@@ -182,7 +182,7 @@ class ScaleOutIT {
             instances[i++] = instance;
         }
         for (ServiceProcess instance : instances) {
-            instance.awaitReady(Duration.ofMinutes(4));
+            instance.awaitReady(Duration.ofMinutes(6));
         }
         return instances;
     }
