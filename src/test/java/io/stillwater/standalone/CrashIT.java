@@ -25,11 +25,14 @@ class CrashIT {
     private static final Logger log = LoggerFactory.getLogger(CrashIT.class);
 
     private static final int JOBS = 200;
-    /** Two outputs per job, so that "one set of renditions" is more than one object. */
+    /**
+     * Two outputs per job, so that "one set of renditions" is more than one object; the full-size PNG makes a
+     * job cost several times its intake, so that most jobs still wait when the last one has been accepted.
+     */
     private static final String SPEC = """
             {"outputs": [
               {"name": "thumb", "ops": [{"op": "resize", "width": 256, "height": 256, "fit": "cover"}]},
-              {"name": "medium", "ops": [{"op": "resize", "width": 640, "height": 640}], "quality": 85}]}
+              {"name": "full", "format": "png"}]}
             """;
     private static final String FIRST = "crash-1";
     private static final String SECOND = "crash-2";
@@ -39,18 +42,23 @@ class CrashIT {
         Path work = LocalProcesses.workDirectory("crash");
         Path data = work.resolve("data");
         List<String> accepted;
+        // The jobs are accepted with the workers off, so that the process to be killed starts on a backlog of
+        // 200 however fast this machine renders; that process is then stopped gracefully (nothing in flight).
+        try (ServiceProcess intake = start(work, data, "crash-intake", "--stillwater.processing.auto-startup=false")) {
+            // Each image its own width: distinct sources, so each job has renditions of its own.
+            accepted = Jobs.submit(intake.client(), JOBS, n -> TestImages.jpeg(1000 + n, 750), SPEC, "crash");
+            assertThat(intake.terminate(Duration.ofSeconds(60))).isEqualTo(ServiceProcess.EXIT_ON_SIGTERM);
+        }
         long seenBeforeKill;
         try (ServiceProcess first = start(work, data, FIRST)) {
             ServiceClient client = first.client();
-            // Each image its own width: distinct sources, so each job has renditions of its own.
-            accepted = Jobs.submit(client, JOBS, n -> TestImages.jpeg(1000 + n, 750), SPEC, "crash");
             seenBeforeKill = await("the first jobs done").atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> Jobs.count(Jobs.all(client), "succeeded"), done -> done >= 10);
             assertThat(first.kill(Duration.ofSeconds(30))).as("exit code of %s", FIRST)
                     .isEqualTo(ServiceProcess.EXIT_ON_SIGKILL);
         }
-        log.info("{}: {} jobs accepted, {} seen succeeded just before SIGKILL", FIRST, JOBS, seenBeforeKill);
+        log.info("{}: {} jobs waiting at its start, {} seen succeeded just before SIGKILL", FIRST, JOBS, seenBeforeKill);
 
         long restart = System.nanoTime();
         try (ServiceProcess second = start(work, data, SECOND)) {
@@ -106,15 +114,17 @@ class CrashIT {
     }
 
     /** The built jar on its embedded defaults, on free ports, with state under {@code data}. */
-    private static ServiceProcess start(Path work, Path data, String name) throws Exception {
-        ServiceProcess service = ServiceProcess.start(LocalProcesses.buildPath("stillwater.it.jar"), name,
-                work.resolve(name + ".log"), Map.of(),
+    private static ServiceProcess start(Path work, Path data, String name, String... more) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of(
                 "--stillwater.instance-id=" + name,
                 "--stillwater.data-dir=" + data,
                 "--stillwater.storage.embedded.port=0",
                 // One client sending 200 requests at once: not what the per-client limit is for.
                 "--stillwater.intake.rate-limit.enabled=false",
-                "--stillwater.processing.concurrency.normal=2");
+                "--stillwater.processing.concurrency.normal=2"));
+        arguments.addAll(List.of(more));
+        ServiceProcess service = ServiceProcess.start(LocalProcesses.buildPath("stillwater.it.jar"), name,
+                work.resolve(name + ".log"), Map.of(), arguments.toArray(String[]::new));
         try {
             service.awaitReady(Duration.ofMinutes(6));
         } catch (RuntimeException | Error e) {
