@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.stillwater.ServiceClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,12 @@ import java.util.concurrent.TimeUnit;
  * output in a log file.
  */
 final class ServiceProcess implements AutoCloseable {
+
+    /** The exit code of a JVM that ended on SIGTERM after its shutdown hooks: 128 + 15. */
+    static final int EXIT_ON_SIGTERM = 143;
+
+    /** The exit code Java reports for a process killed by SIGKILL: 128 + 9. */
+    static final int EXIT_ON_SIGKILL = 137;
 
     private final String name;
     private final int port;
@@ -98,12 +106,40 @@ final class ServiceProcess implements AutoCloseable {
         return process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The instance's whole log so far. */
+    /**
+     * Sends SIGTERM and waits for the process to end.
+     *
+     * @return its exit code: {@link #EXIT_ON_SIGTERM} when the JVM ran its shutdown hooks and exited on the signal
+     * @throws IllegalStateException when it is still running after {@code patience}
+     */
+    int terminate(Duration patience) throws InterruptedException {
+        process.destroy();
+        return exitCode(patience);
+    }
+
+    /**
+     * Kills the process (SIGKILL on Linux: no shutdown hook, nothing flushed or closed) and waits for it to end.
+     *
+     * @return its exit code, {@link #EXIT_ON_SIGKILL} when the signal killed it
+     */
+    int kill(Duration patience) throws InterruptedException {
+        process.destroyForcibly();
+        return exitCode(patience);
+    }
+
+    private int exitCode(Duration patience) throws InterruptedException {
+        if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(name + " still running " + patience + " after the signal:\n" + logTail());
+        }
+        return process.exitValue();
+    }
+
+    /** The instance's whole log. */
     String log() {
         try {
-            return new String(java.nio.file.Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8);
+            return Files.readString(log);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
