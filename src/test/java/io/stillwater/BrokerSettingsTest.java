@@ -88,6 +88,9 @@ class BrokerSettingsTest extends ServiceTest {
             assertThat(inService.getDefaultConsumerWindowSize()).isEqualTo(onBroker.getDefaultConsumerWindowSize()).isZero();
             assertThat(inService.getPageFullMessagePolicy()).isEqualTo(onBroker.getPageFullMessagePolicy()).isNotNull();
         }
+        // Delivery counts survive a killed process in both, or the crash-loop guard would not see crashes.
+        assertThat(embedded.getActiveMQServer().getConfiguration().isPersistDeliveryCountBeforeDelivery())
+                .isEqualTo(standalone.isPersistDeliveryCountBeforeDelivery()).isTrue();
     }
 
     @Test

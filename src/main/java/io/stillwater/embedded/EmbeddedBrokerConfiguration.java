@@ -35,6 +35,8 @@ public class EmbeddedBrokerConfiguration {
             standalone.getAddressConfigurations().forEach(configuration::addAddressConfiguration);
             configuration.setIDCacheSize(standalone.getIDCacheSize());
             configuration.setPersistIDCache(standalone.isPersistIDCache());
+            configuration.setPersistDeliveryCountBeforeDelivery(standalone.isPersistDeliveryCountBeforeDelivery());
+            configuration.setMaxRedeliveryRecords(standalone.getMaxRedeliveryRecords());
             // Queues, addresses and the broker as MBeans (org.apache.activemq.artemis), for the console.
             configuration.setJMXManagementEnabled(true);
             log.info("Embedded Artemis broker listening in-VM (vm://{}), persistent={}, journal under {}; "

@@ -98,6 +98,11 @@ class CrashIT {
                 if (workedOnBy(job, FIRST) && workedOnBy(job, SECOND)) {
                     redelivered++;
                     log.info("job {} was in flight at the kill: {}", Jobs.id(job), job.path("history"));
+                    // The broker wrote the delivery count before the kill, so the crash counts as a delivery
+                    // and the crash-loop guard would stop a job that kills its process every time.
+                    assertThat(Jobs.events(job, Jobs.withStatus("processing"))).as("history of job %s", Jobs.id(job))
+                            .anyMatch(event -> event.path("detail").asText()
+                                    .matches("attempt \\d+ on " + SECOND + " \\(delivery 2\\)"));
                 }
             }
             log.info("{} jobs were taken up by both processes (in flight at the kill)", redelivered);
