@@ -40,6 +40,8 @@ final class ServiceProcess implements AutoCloseable {
         this.apiKey = apiKey;
     }
 
+    private static final String INTAKE_KEYS = "STILLWATER_SECURITY_INTAKE_API_KEYS";
+
     /** The JVM options an instance runs with unless a test gives its own. */
     static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m");
 
@@ -61,8 +63,10 @@ final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         LocalProcesses.cleanEnvironment(builder);
         builder.environment().putAll(environment);
-        // Its clients use the first intake API key the environment gives it.
-        String apiKey = environment.getOrDefault("STILLWATER_SECURITY_INTAKE_API_KEYS", "").split(",")[0].strip();
+        // Its clients use the first intake API key the environment gives it; without one, the tests' key (the
+        // same for every process, so a restarted service on the same data takes the same clients).
+        builder.environment().putIfAbsent(INTAKE_KEYS, ServiceClient.TEST_API_KEY);
+        String apiKey = builder.environment().get(INTAKE_KEYS).split(",")[0].strip();
         return new ServiceProcess(name, port, log, LocalProcesses.track(builder.start()), apiKey);
     }
 
@@ -70,9 +74,9 @@ final class ServiceProcess implements AutoCloseable {
         return name;
     }
 
-    /** A client with the instance's intake API key, when its environment gives it one. */
+    /** A client with the instance's intake API key. */
     ServiceClient client() {
-        return apiKey.isEmpty() ? new ServiceClient(port) : ServiceClient.withApiKey(port, apiKey);
+        return ServiceClient.withApiKey(port, apiKey);
     }
 
     boolean isRunning() {
