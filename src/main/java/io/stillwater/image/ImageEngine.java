@@ -89,12 +89,29 @@ public final class ImageEngine {
         limits.check(info);
         double fraction = fraction(info, outputs);
         boolean nativeJpeg = turboJpeg && info.format() == ImageFormat.JPEG;
-        MemoryBudget.Lease lease = budget.acquire(estimate(info, nativeJpeg, fraction, outputs));
+        MemoryBudget.Lease lease = budget.acquire(affordable(estimate(info, nativeJpeg, fraction, outputs)));
         try {
             return render(source, outputs, info, fraction, nativeJpeg);
         } finally {
             lease.close();
         }
+    }
+
+    /**
+     * A render that would need more memory than the whole budget fails at once, before anything is
+     * read or decoded: run alone it would still not fit beside everything else the heap holds, and an
+     * out-of-memory error would take the service down instead of failing one job.
+     *
+     * @throws ImageException {@code image-too-large}, naming what the render needs and the budget
+     */
+    private long affordable(long estimate) {
+        if (estimate > budget.bytes()) {
+            throw new ImageException.ImageTooLargeException(("rendering this needs about %d MiB of memory, more "
+                    + "than the %d MiB this service allows (stillwater.engine.memory-budget); ask for a smaller "
+                    + "output or give the service more heap").formatted(estimate >> 20, budget.bytes() >> 20),
+                    budget.bytes());
+        }
+        return estimate;
     }
 
     /** Reads a source's bytes; called by {@link #render(ImageInfo, long, Source, List)} once memory is held. */
@@ -119,7 +136,7 @@ public final class ImageEngine {
         boolean nativeJpeg = turboJpeg && declared.format() == ImageFormat.JPEG;
         long estimate = Math.max(estimate(declared, nativeJpeg, fraction(declared, outputs), outputs),
                 estimate(turned, nativeJpeg, fraction(turned, outputs), outputs));
-        MemoryBudget.Lease lease = budget.acquire(size + estimate);
+        MemoryBudget.Lease lease = budget.acquire(affordable(size + estimate));
         try {
             byte[] data = source.read();
             ImageInfo info = inspector.inspect(data);

@@ -7,7 +7,8 @@ import java.util.concurrent.Semaphore;
  * taken in. Before it reads its source, a render takes its estimate ({@link ImageEngine#estimate}
  * and the source's length) from the budget and waits while others hold too much of it; it gives it
  * back when its renditions are encoded. An upload takes its length while intake holds its bytes. A
- * share larger than the whole budget waits for all of it, and so runs alone. Waiters are served in
+ * share larger than the whole budget waits for all of it, and so runs alone (the engine refuses
+ * renders that large before they ask, {@code ImageEngine#affordable}). Waiters are served in
  * order, so a large image is not passed over for ever by small ones.
  */
 public final class MemoryBudget {

@@ -1,6 +1,7 @@
 package io.stillwater.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.stillwater.TestImages;
@@ -33,13 +34,25 @@ class MemoryBudgetTest {
     }
 
     @Test
-    void aRenderLargerThanTheWholeBudgetTakesAllOfItAndStillRuns() {
+    void aRenderLargerThanTheWholeBudgetFailsBeforeItsSourceIsRead() {
         byte[] png = TestImages.png(400, 300);
         // 400 x 300 decoded pixels need about 1 MB by the estimate; the budget is 64 KiB.
         ImageEngine engine = new ImageEngine(new ImageLimits(50_000_000, 10), ImageEngine.NativeJpeg.OFF, 64 << 10);
+        AtomicBoolean read = new AtomicBoolean();
 
-        assertThat(engine.render(png, List.of(FULL_SIZE))).hasSize(1);
-        assertThat(engine.memoryBudget()).isEqualTo(64 << 10);
+        assertThatThrownBy(() -> engine.render(new ImageInfo(ImageFormat.PNG, 400, 300, 1), png.length, () -> {
+            read.set(true);
+            return png;
+        }, List.of(FULL_SIZE)))
+                .isInstanceOfSatisfying(ImageException.ImageTooLargeException.class, e -> {
+                    assertThat(e.code()).isEqualTo("image-too-large");
+                    assertThat(e.limit()).isEqualTo(64 << 10);
+                    assertThat(e.getMessage()).contains("stillwater.engine.memory-budget");
+                });
+        assertThat(read).as("the source was never read").isFalse();
+        // The same render fits a budget of its size.
+        ImageEngine roomy = new ImageEngine(new ImageLimits(50_000_000, 10), ImageEngine.NativeJpeg.OFF, 8 << 20);
+        assertThat(roomy.render(png, List.of(FULL_SIZE))).hasSize(1);
     }
 
     @Test
