@@ -74,16 +74,16 @@ class ScaleOutIT {
             long begin = System.nanoTime();
             Map<String, String> acceptedBy = submit(first, second);
             log.info("{} jobs accepted in {} ms", JOBS, (System.nanoTime() - begin) / 1_000_000);
-            assertThat(allJobs(observer)).allSatisfy(job -> assertThat(status(job)).isEqualTo("queued"));
+            assertThat(Jobs.all(observer)).allSatisfy(job -> assertThat(Jobs.status(job)).isEqualTo("queued"));
             broker.resume(JOB_ADDRESSES);
 
             // Stop the second instance once it has taken part, while most jobs are still waiting.
             await("work by " + SECOND).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> count(allJobs(observer), job -> workers(job).contains(SECOND)) >= 10);
+                    .until(() -> count(Jobs.all(observer), job -> workers(job).contains(SECOND)) >= 10);
             assertThat(second.stop(Duration.ofSeconds(90))).as("%s stopped on SIGTERM", SECOND).isTrue();
-            List<JsonNode> atStop = allJobs(observer);
-            Set<String> unfinishedAtStop = atStop.stream().filter(job -> !status(job).equals("succeeded"))
-                    .map(ScaleOutIT::id).collect(Collectors.toSet());
+            List<JsonNode> atStop = Jobs.all(observer);
+            Set<String> unfinishedAtStop = atStop.stream().filter(job -> !Jobs.status(job).equals("succeeded"))
+                    .map(Jobs::id).collect(Collectors.toSet());
             log.info("{} stopped after {} ms with {} of {} jobs unfinished", SECOND,
                     (System.nanoTime() - begin) / 1_000_000, unfinishedAtStop.size(), JOBS);
             assertThat(unfinishedAtStop).as("jobs not yet done when %s had stopped (else nothing was mid-run)", SECOND)
@@ -91,9 +91,9 @@ class ScaleOutIT {
 
             await("every job succeeded").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> {
-                        List<JsonNode> jobs = allJobs(observer);
-                        assertThat(jobs).noneMatch(job -> status(job).equals("failed"));
-                        return count(jobs, job -> status(job).equals("succeeded")) == JOBS;
+                        List<JsonNode> jobs = Jobs.all(observer);
+                        assertThat(jobs).noneMatch(job -> Jobs.status(job).equals("failed"));
+                        return count(jobs, job -> Jobs.status(job).equals("succeeded")) == JOBS;
                     });
             log.info("all {} jobs succeeded after {} ms", JOBS, (System.nanoTime() - begin) / 1_000_000);
             assertThat(first.isRunning()).isTrue();
@@ -101,13 +101,13 @@ class ScaleOutIT {
             Map<String, Integer> finishedBy = new HashMap<>();
             for (String id : acceptedBy.keySet()) {
                 JsonNode job = observer.job(id);
-                assertThat(status(job)).as("job %s", id).isEqualTo("succeeded");
-                assertThat(count(events(job), event -> event.path("status").asText().equals("succeeded")))
+                assertThat(Jobs.status(job)).as("job %s", id).isEqualTo("succeeded");
+                assertThat(count(Jobs.events(job), event -> event.path("status").asText().equals("succeeded")))
                         .as("succeeded events of job %s", id).isEqualTo(1);
                 // A graceful stop lets the jobs in flight finish where they are: none is taken up twice, and
                 // none comes back from the broker with its delivery count raised.
                 assertThat(workers(job)).as("instances that took up job %s: %s", id, job.path("history")).hasSize(1);
-                assertThat(events(job)).as("history of job %s", id)
+                assertThat(Jobs.events(job)).as("history of job %s", id)
                         .noneMatch(event -> event.path("detail").asText().contains("(delivery"));
                 String finisher = finisher(job);
                 finishedBy.merge(finisher, 1, Integer::sum);
@@ -119,7 +119,7 @@ class ScaleOutIT {
             log.info("jobs finished per instance: {}; accepted per instance: {}", finishedBy,
                     acceptedBy.values().stream().collect(Collectors.groupingBy(name -> name, Collectors.counting())));
             assertThat(finishedBy.keySet()).containsExactlyInAnyOrder(FIRST, SECOND);
-            assertThat(allJobs(observer)).extracting(ScaleOutIT::id)
+            assertThat(Jobs.all(observer)).extracting(Jobs::id)
                     .containsExactlyInAnyOrderElementsOf(acceptedBy.keySet());
         } finally {
             while (!running.isEmpty()) {
@@ -228,24 +228,10 @@ class ScaleOutIT {
         return acceptedBy;
     }
 
-    /** Every job, page by page, as a client lists them. */
-    private static List<JsonNode> allJobs(ServiceClient client) {
-        List<JsonNode> jobs = new ArrayList<>();
-        String cursor = null;
-        do {
-            ServiceClient.Answer page = client.get(
-                    "/api/v1/jobs?limit=100" + (cursor == null ? "" : "&cursor=" + cursor));
-            assertThat(page.status()).isEqualTo(200);
-            page.body().path("items").forEach(jobs::add);
-            cursor = page.body().hasNonNull("nextCursor") ? page.body().path("nextCursor").asText() : null;
-        } while (cursor != null);
-        return jobs;
-    }
-
     /** The instances that took up the job, from its history's processing entries. */
     private static List<String> workers(JsonNode job) {
         List<String> workers = new ArrayList<>();
-        for (JsonNode event : events(job)) {
+        for (JsonNode event : Jobs.events(job)) {
             if (event.path("status").asText().equals("processing")) {
                 Matcher attempt = ATTEMPT.matcher(event.path("detail").asText());
                 assertThat(attempt.matches()).as("processing entry %s", event).isTrue();
@@ -258,37 +244,23 @@ class ScaleOutIT {
     /** The instance whose attempt succeeded: the last to take the job up. */
     private static String finisher(JsonNode job) {
         List<String> workers = workers(job);
-        assertThat(workers).as("workers of job %s", id(job)).isNotEmpty();
+        assertThat(workers).as("workers of job %s", Jobs.id(job)).isNotEmpty();
         return workers.get(workers.size() - 1);
     }
 
     private static void assertRendition(ServiceClient client, JsonNode job) {
-        assertThat(job.path("outputs")).as("outputs of job %s", id(job)).hasSize(1);
+        assertThat(job.path("outputs")).as("outputs of job %s", Jobs.id(job)).hasSize(1);
         JsonNode output = job.path("outputs").get(0);
         assertThat(output.path("name").asText()).isEqualTo("thumbnail");
         assertThat(output.path("width").asInt()).isEqualTo(256);
         assertThat(output.path("height").asInt()).isEqualTo(256);
         HttpResponse<byte[]> download = client.download(output.path("url").asText());
-        assertThat(download.statusCode()).as("download of job %s's rendition", id(job)).isEqualTo(200);
+        assertThat(download.statusCode()).as("download of job %s's rendition", Jobs.id(job)).isEqualTo(200);
         assertThat(download.body()).hasSize(output.path("bytes").asInt());
         assertThat(ImageFormat.sniff(download.body())).contains(ImageFormat.JPEG);
     }
 
-    private static List<JsonNode> events(JsonNode job) {
-        List<JsonNode> events = new ArrayList<>();
-        job.path("history").forEach(events::add);
-        return events;
-    }
-
     private static long count(List<JsonNode> nodes, Predicate<JsonNode> which) {
         return nodes.stream().filter(which).count();
-    }
-
-    private static String id(JsonNode job) {
-        return job.path("id").asText();
-    }
-
-    private static String status(JsonNode job) {
-        return job.path("status").asText();
     }
 }
