@@ -76,6 +76,11 @@ public class JobSpecs {
         return presets.keySet();
     }
 
+    /** The configured presets by name, each with its outputs as a job stores them (defaults filled in). */
+    public Map<String, List<OutputSpec>> presets() {
+        return presets;
+    }
+
     /** Parses the JSON text of a {@code spec} part; blank means an empty spec. */
     public JobSpec parse(String json) {
         if (json == null || json.isBlank()) {

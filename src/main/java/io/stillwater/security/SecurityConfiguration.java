@@ -27,7 +27,7 @@ import org.springframework.util.StringUtils;
 
 /**
  * Who may do what over the API. Clients submit, read and cancel jobs with an API key ({@code X-Api-Key},
- * role {@code INTAKE}, {@code stillwater.security.intake.*}). Operator endpoints (dead letters,
+ * role {@code INTAKE}, {@code stillwater.security.intake.*}), and read the presets. Operator endpoints (dead letters,
  * {@code /api/v1/admin/**}) need HTTP Basic credentials with the operator role
  * ({@code stillwater.security.operator.*}); operators may also read jobs, but not submit or cancel them, and
  * an API key opens no operator endpoint. Health stays open for probes; anything else is refused. Stateless:
@@ -45,6 +45,9 @@ public class SecurityConfiguration {
 
     /** What clients use with an API key: jobs and CSV batches. */
     static final String[] JOBS = {"/api/v1/jobs", "/api/v1/jobs/**", "/api/v1/batches", "/api/v1/batches/**"};
+
+    /** What clients and operators may read to compose a job: the configured presets. */
+    static final String PRESETS = "/api/v1/presets";
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
@@ -65,6 +68,7 @@ public class SecurityConfiguration {
                         .requestMatchers("/api/v1/dead-letters", "/api/v1/dead-letters/**", "/api/v1/admin/**")
                                 .hasRole(OPERATOR)
                         .requestMatchers(HttpMethod.GET, JOBS).hasAnyRole(INTAKE, OPERATOR)
+                        .requestMatchers(HttpMethod.GET, PRESETS).hasAnyRole(INTAKE, OPERATOR)
                         .requestMatchers(JOBS).hasRole(INTAKE)
                         .anyRequest().denyAll())
                 .addFilterBefore(new ApiKeyAuthenticationFilter(keys, json), BasicAuthenticationFilter.class)
@@ -96,7 +100,7 @@ public class SecurityConfiguration {
     private static boolean isJobs(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         return path.equals("/api/v1/jobs") || path.startsWith("/api/v1/jobs/") || path.equals("/api/v1/batches")
-                || path.startsWith("/api/v1/batches/");
+                || path.startsWith("/api/v1/batches/") || path.equals(PRESETS);
     }
 
     @Bean
