@@ -1,0 +1,263 @@
+package io.stillwater.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stillwater.ServiceTest;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The web page at {@code /} in a real headless Chromium, against the whole service: a user enters the API key,
+ * uploads an image through the file input, sees the job succeed and its thumbnail load; an error from the API
+ * is shown in words; an operator signs in on the page and replays a dead letter, which leaves the list while its
+ * job runs to success. Chromium and its driver are Debian's ({@code chromium}, {@code chromium-driver}); where
+ * neither can be found the test is skipped and says so. Each step's screenshot is left in
+ * {@code target/web-page/}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "stillwater.storage.embedded.port=0",
+    "stillwater.security.operator.username=ops",
+    "stillwater.security.operator.password=web-page-test-operator",
+    // The dead letter is made from the same image as the first job.
+    "stillwater.cache.enabled=false",
+    "camel.main.name=web-page-test"
+})
+class WebPageTest extends ServiceTest {
+
+    private static final List<String> CHROMIUM = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
+            "/usr/bin/google-chrome");
+    private static final List<String> CHROMEDRIVER = List.of("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
+    private static final List<String> WORKERS = List.of("consume-urgent-jobs", "consume-normal-jobs",
+            "consume-background-jobs");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Path SCREENSHOTS = Paths.get("target", "web-page");
+
+    private static ChromeDriverService driverService;
+    private static WebDriver browser;
+
+    @Autowired
+    CamelContext camel;
+
+    @Autowired
+    ProducerTemplate producer;
+
+    @Autowired
+    ConsumerTemplate consumer;
+
+    private WebDriverWait waiting;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        Path chromium = firstExisting(System.getProperty("stillwater.test.chromium"), CHROMIUM);
+        Path chromedriver = firstExisting(System.getProperty("webdriver.chrome.driver"), CHROMEDRIVER);
+        Assumptions.assumeTrue(chromium != null && chromedriver != null, () -> "The web page's browser test needs "
+                + (chromium == null ? "Chromium (looked for " + String.join(", ", CHROMIUM) + ")" : "")
+                + (chromium == null && chromedriver == null ? " and " : "")
+                + (chromedriver == null ? "chromedriver (looked for " + String.join(", ", CHROMEDRIVER) + ")" : "")
+                + ": install Debian's packages with `apt-get install chromium chromium-driver` (.ci/run does when it "
+                + "runs as root), or name them with -Dstillwater.test.chromium= and -Dwebdriver.chrome.driver=");
+        // The driver and browser named outright: Selenium Manager never looks for, or downloads, either.
+        driverService = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
+                .usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1100",
+                "--disable-gpu", "--no-first-run", "--lang=en-GB");
+        browser = new ChromeDriver(driverService, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (driverService != null) {
+            driverService.stop();
+        }
+    }
+
+    @BeforeEach
+    void openThePage() throws Exception {
+        for (String workers : WORKERS) {
+            camel.getRouteController().startRoute(workers);
+        }
+        browser.manage().window().setSize(new Dimension(1280, 1100));
+        browser.get("http://localhost:" + port + "/");
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
+        waiting = new WebDriverWait(browser, WAIT);
+        waiting.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-ready", "true"));
+    }
+
+    @Test
+    void anUploadedImageShowsItsJobSucceedingWithItsThumbnail() throws Exception {
+        enterApiKey();
+        waiting.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#job-preset option[value='thumbnail']")));
+        new Select(find("#job-preset")).selectByValue("thumbnail");
+        new Select(find("#job-priority")).selectByValue("urgent");
+
+        find("#job-file").sendKeys(resource("web/sunset.jpg").toString());
+        find("#job-submit").click();
+
+        String id = waiting.until(d -> blankToNull(find("#job-message").getDomAttribute("data-job-id")));
+        By card = By.cssSelector("li.job[data-job-id='" + id + "']");
+        waiting.until(ExpectedConditions.attributeToBe(card, "data-status", "succeeded"));
+        WebElement thumbnail = waiting.until(ExpectedConditions.presenceOfNestedElementLocatedBy(card,
+                By.cssSelector("img.thumbnail")));
+        long naturalWidth = waiting.until(d -> {
+            Object width = ((JavascriptExecutor) d).executeScript(
+                    "return arguments[0].complete ? arguments[0].naturalWidth : 0", thumbnail);
+            return ((Number) width).longValue() > 0 ? (Long) ((Number) width).longValue() : null;
+        });
+        screenshot("job-succeeded");
+
+        JsonNode job = client().job(id);
+        assertThat(job.path("status").asText()).isEqualTo("succeeded");
+        assertThat(job.path("priority").asText()).isEqualTo("urgent");
+        JsonNode rendition = job.path("outputs").get(0);
+        assertThat(rendition.path("name").asText()).isEqualTo("thumbnail");
+        assertThat(naturalWidth).isEqualTo(rendition.path("width").asLong());
+        WebElement download = browser.findElement(card).findElement(By.cssSelector("a[download]"));
+        assertThat(download.getDomAttribute("href")).contains(rendition.path("key").asText());
+        assertThat(download.getDomAttribute("download")).endsWith("-thumbnail.jpg");
+        assertThat(browser.findElement(card).findElement(By.cssSelector("a[target='_blank']")).getText())
+                .isEqualTo("Open");
+    }
+
+    @Test
+    void anErrorFromTheApiIsShownInWords() throws Exception {
+        enterApiKey();
+
+        find("#job-file").sendKeys(resource("web/not-an-image.jpg").toString());
+        find("#job-submit").click();
+
+        WebElement message = find("#job-message");
+        waiting.until(ExpectedConditions.attributeContains(message, "class", "error"));
+        screenshot("api-error");
+        assertThat(message.getText()).startsWith("Unsupported Media Type (415): ").contains("[field: image]");
+        assertThat(find("#job-file").getDomAttribute("aria-invalid")).isEqualTo("true");
+    }
+
+    @Test
+    void anOperatorReplaysADeadLetterFromThePageAndItsJobSucceeds() throws Exception {
+        String id = deadLetteredJob();
+        browser.manage().window().setSize(new Dimension(360, 800));
+        enterApiKey();
+
+        find("#operator-user").clear();
+        find("#operator-user").sendKeys("ops");
+        find("#operator-password").sendKeys("a wrong password", Keys.ENTER);
+        waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("operator-message"), "(401)"));
+        assertThat(find("#operator-message").getText()).contains("Check the operator user name and password");
+        find("#operator-password").sendKeys("web-page-test-operator", Keys.ENTER);
+
+        By row = By.cssSelector("#dead-letter-rows tr[data-job-id='" + id + "']");
+        WebElement entry = waiting.until(ExpectedConditions.presenceOfElementLocated(row));
+        assertThat(entry.getText()).contains("crash-loop");
+        screenshot("dead-letters-360px");
+        assertThat((Boolean) ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth <= window.innerWidth")).as("no sideways scrolling at 360 px")
+                .isTrue();
+
+        WebElement replay = entry.findElement(By.cssSelector("button.replay"));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", replay);
+        replay.sendKeys(Keys.ENTER);
+
+        waiting.until(ExpectedConditions.invisibilityOfElementLocated(row));
+        assertThat(find("#operator-message").getText()).isEqualTo("Job " + id + " replayed: queued again.");
+        By card = By.cssSelector("li.job[data-job-id='" + id + "']");
+        waiting.until(ExpectedConditions.attributeToBe(card, "data-status", "succeeded"));
+        screenshot("replayed-job-succeeded");
+        JsonNode job = client().job(id);
+        assertThat(job.path("status").asText()).isEqualTo("succeeded");
+        assertThat(job.path("history").findValuesAsText("detail")).contains("replayed by ops");
+    }
+
+    private void enterApiKey() {
+        WebElement key = find("#api-key");
+        key.clear();
+        key.sendKeys(io.stillwater.ServiceClient.TEST_API_KEY, Keys.ENTER);
+        waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("key-message"), "Key accepted"));
+    }
+
+    /**
+     * A job whose message came back once too often, dead-lettered unprocessed: its message is taken off the
+     * queue while no worker runs and handed to the processing route as a broker's 99th delivery.
+     */
+    private String deadLetteredJob() throws Exception {
+        for (String workers : WORKERS) {
+            camel.getRouteController().stopRoute(workers);
+        }
+        String id = client().upload(Files.readAllBytes(resource("web/sunset.jpg")), "sunset.jpg", "image/jpeg", null)
+                .body().path("id").asText();
+        Exchange delivery = consumer.receive("jms:queue:stillwater.jobs.normal?selector=StillwaterJobId='" + id + "'",
+                5_000);
+        assertThat(delivery).as("the job's message").isNotNull();
+        producer.sendBodyAndHeaders("direct:image-processing", id, Map.of("JMSXDeliveryCount", 99,
+                "StillwaterRun", delivery.getMessage().getHeader("StillwaterRun", 1, Integer.class)));
+        assertThat(client().job(id).path("status").asText()).isEqualTo("dead_lettered");
+        for (String workers : WORKERS) {
+            camel.getRouteController().startRoute(workers);
+        }
+        return id;
+    }
+
+    private WebElement find(String css) {
+        return browser.findElement(By.cssSelector(css));
+    }
+
+    private void screenshot(String name) throws IOException {
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static Path resource(String name) throws URISyntaxException {
+        return Paths.get(Objects.requireNonNull(WebPageTest.class.getClassLoader().getResource(name), name).toURI())
+                .toAbsolutePath();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static Path firstExisting(String configured, List<String> candidates) {
+        return Stream.concat(Stream.ofNullable(configured), candidates.stream()).map(Paths::get)
+                .filter(Files::isExecutable).findFirst().orElse(null);
+    }
+}
