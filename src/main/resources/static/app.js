@@ -65,9 +65,9 @@ function describe(status, problem, auth) {
   const title = problem.title || REASONS[status] || `HTTP ${status}`;
   let text = `${title} (${status})`;
   if (problem.detail) text += `: ${problem.detail}`;
-  if (problem.field && !(problem.detail || "").startsWith(problem.field + ":")) text += ` [field: ${problem.field}]`;
+  if (problem.field && !(problem.detail || "").startsWith(problem.field + ":")) text += ` (field: ${problem.field})`;
   if (problem.limit !== undefined && problem.limit !== null && !(problem.detail || "").includes(String(problem.limit))) {
-    text += ` [limit: ${problem.limit}]`;
+    text += ` (limit: ${problem.limit})`;
   }
   if (Array.isArray(problem.rows) && problem.rows.length > 1) {
     text += ". " + problem.rows.slice(0, 10).map((r) => `Row ${r.row}: ${r.message}`).join("; ");

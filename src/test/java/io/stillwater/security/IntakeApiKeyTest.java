@@ -12,7 +12,8 @@ import org.springframework.http.MediaType;
 /**
  * Intake over real HTTP: submitting, reading and cancelling jobs needs an intake API key in {@code X-Api-Key};
  * a key opens no operator endpoint; operators may read jobs but not submit or cancel them. Every refusal is a
- * problem body, a {@code 401} saying how to authenticate.
+ * problem body, a {@code 401} saying how to authenticate. The web page's files are open to anyone; nothing
+ * behind them is.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "stillwater.storage.embedded.port=0",
@@ -95,5 +96,24 @@ class IntakeApiKeyTest extends ServiceTest {
         assertThat(anonymous().get("/actuator/health/readiness").status()).isEqualTo(200);
         assertThat(anonymous().get("/actuator/info").status()).isEqualTo(401);
         assertThat(client().get("/actuator/info").status()).isEqualTo(403);
+    }
+
+    @Test
+    void theWebPageIsOpenToAnyoneAndOpensNothingBehindIt() {
+        ServiceClient anonymous = anonymous();
+
+        ServiceClient.Answer page = anonymous.get("/");
+        ServiceClient.Answer script = anonymous.get("/app.js");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.contentType().isCompatibleWith(MediaType.TEXT_HTML)).isTrue();
+        assertThat(page.text()).contains("<script type=\"module\" src=\"app.js\"></script>");
+        assertThat(page.headers().getFirst("Content-Security-Policy"))
+                .contains("script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'");
+        assertThat(script.status()).isEqualTo(200);
+        assertThat(script.text()).contains("X-Api-Key");
+        assertThat(anonymous.post("/").status()).isEqualTo(401);
+        assertThat(anonymous.get("/api/v1/jobs").status()).isEqualTo(401);
+        assertThat(anonymous.get("/api/v1/dead-letters").status()).isEqualTo(401);
     }
 }

@@ -170,7 +170,7 @@ class WebPageTest extends ServiceTest {
         WebElement message = find("#job-message");
         waiting.until(ExpectedConditions.attributeContains(message, "class", "error"));
         screenshot("api-error");
-        assertThat(message.getText()).startsWith("Unsupported Media Type (415): ").contains("[field: image]");
+        assertThat(message.getText()).startsWith("Unsupported Media Type (415): ").contains("(field: image)");
         assertThat(find("#job-file").getDomAttribute("aria-invalid")).isEqualTo("true");
     }
 
