@@ -3,7 +3,9 @@ package io.stillwater.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stillwater.ServiceClient;
 import io.stillwater.ServiceTest;
+import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -24,6 +26,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -49,6 +55,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * neither can be found the test is skipped and says so. Each step's screenshot is left in
  * {@code target/web-page/}.
  */
+@ExtendWith(WebPageTest.NeedsChromium.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "stillwater.storage.embedded.port=0",
     "stillwater.security.operator.username=ops",
@@ -81,16 +88,53 @@ class WebPageTest extends ServiceTest {
 
     private WebDriverWait waiting;
 
+    /**
+     * Runs the class only where Chromium and chromedriver are installed; elsewhere every test is reported
+     * skipped with what is missing and how to install it, before the service is started for nothing.
+     */
+    static final class NeedsChromium implements ExecutionCondition {
+
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            String missing = missing();
+            if (missing == null) {
+                return ConditionEvaluationResult.enabled("Chromium and chromedriver are installed");
+            }
+            System.err.println("WebPageTest skipped: " + missing);
+            return ConditionEvaluationResult.disabled(missing);
+        }
+    }
+
+    /** What of Chromium and chromedriver cannot be found, and how to install it; {@code null} when both can. */
+    static String missing() {
+        Path chromium = chromium();
+        Path chromedriver = chromedriver();
+        if (chromium != null && chromedriver != null) {
+            return null;
+        }
+        return "the web page's browser test needs "
+                + (chromium == null ? "Chromium (looked for " + String.join(", ", CHROMIUM) + " and chromium on the PATH)" : "")
+                + (chromium == null && chromedriver == null ? " and " : "")
+                + (chromedriver == null ? "chromedriver (looked for " + String.join(", ", CHROMEDRIVER)
+                        + " and chromedriver on the PATH)" : "")
+                + ": install Debian's packages with `apt-get install chromium chromium-driver` (.ci/run does when it "
+                + "runs as root), or name them with -Dstillwater.test.chromium=… and -Dwebdriver.chrome.driver=…";
+    }
+
+    private static Path chromium() {
+        return firstExisting(System.getProperty("stillwater.test.chromium"), CHROMIUM);
+    }
+
+    private static Path chromedriver() {
+        return firstExisting(System.getProperty("webdriver.chrome.driver"), CHROMEDRIVER);
+    }
+
     @BeforeAll
     static void startBrowser() throws IOException {
-        Path chromium = firstExisting(System.getProperty("stillwater.test.chromium"), CHROMIUM);
-        Path chromedriver = firstExisting(System.getProperty("webdriver.chrome.driver"), CHROMEDRIVER);
-        Assumptions.assumeTrue(chromium != null && chromedriver != null, () -> "The web page's browser test needs "
-                + (chromium == null ? "Chromium (looked for " + String.join(", ", CHROMIUM) + ")" : "")
-                + (chromium == null && chromedriver == null ? " and " : "")
-                + (chromedriver == null ? "chromedriver (looked for " + String.join(", ", CHROMEDRIVER) + ")" : "")
-                + ": install Debian's packages with `apt-get install chromium chromium-driver` (.ci/run does when it "
-                + "runs as root), or name them with -Dstillwater.test.chromium= and -Dwebdriver.chrome.driver=");
+        String missing = missing();
+        Assumptions.assumeTrue(missing == null, missing);
+        Path chromium = chromium();
+        Path chromedriver = chromedriver();
         // The driver and browser named outright: Selenium Manager never looks for, or downloads, either.
         driverService = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort().build();
@@ -212,7 +256,7 @@ class WebPageTest extends ServiceTest {
     private void enterApiKey() {
         WebElement key = find("#api-key");
         key.clear();
-        key.sendKeys(io.stillwater.ServiceClient.TEST_API_KEY, Keys.ENTER);
+        key.sendKeys(ServiceClient.TEST_API_KEY, Keys.ENTER);
         waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("key-message"), "Key accepted"));
     }
 
@@ -256,8 +300,13 @@ class WebPageTest extends ServiceTest {
         return value == null || value.isBlank() ? null : value;
     }
 
+    /** The configured path, else the first candidate that exists, else the first candidate's name on the PATH. */
     private static Path firstExisting(String configured, List<String> candidates) {
-        return Stream.concat(Stream.ofNullable(configured), candidates.stream()).map(Paths::get)
+        Stream<Path> onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(dir -> !dir.isBlank())
+                .map(dir -> Paths.get(dir, Paths.get(candidates.get(0)).getFileName().toString()));
+        return Stream.concat(Stream.concat(Stream.ofNullable(configured).map(Paths::get),
+                        candidates.stream().map(Paths::get)), onPath)
                 .filter(Files::isExecutable).findFirst().orElse(null);
     }
 }
