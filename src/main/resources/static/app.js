@@ -73,8 +73,9 @@ function describe(status, problem, auth) {
     text += ". " + problem.rows.slice(0, 10).map((r) => `Row ${r.row}: ${r.message}`).join("; ");
     if (problem.rows.length > 10) text += `; and ${problem.rows.length - 10} more rows`;
   }
+  if (!/[.!?]$/.test(text)) text += ".";
   if (status === 401) {
-    text += auth === "operator" ? ". Check the operator user name and password." : ". Check the API key.";
+    text += auth === "operator" ? " Check the operator user name and password." : " Check the API key.";
   }
   if (status === 429 || status === 503) text += " Try again in a few seconds.";
   return text;
@@ -313,6 +314,7 @@ function renderJob(job) {
       return !other || !other.createdAt || other.createdAt < merged.createdAt;
     });
     list.insertBefore(card, after || null);
+    if (!$("jobs-message").classList.contains("error")) say("jobs-message", "");
     while (list.children.length > MAX_JOBS_SHOWN) {
       const last = list.lastElementChild;
       state.jobs.delete(last.dataset.jobId);
@@ -360,7 +362,14 @@ async function pollJobs() {
     try {
       renderJob(await apiJson(`/api/v1/jobs/${encodeURIComponent(job.id)}`, { auth: "read" }));
     } catch (e) {
-      failure = e;
+      if (e.status === 404) {
+        // Gone (its record removed): nothing more to watch.
+        state.jobs.delete(job.id);
+        $("job-list").querySelector(`li[data-job-id="${CSS.escape(job.id)}"]`)?.remove();
+        say("jobs-message", `Job ${job.id} no longer exists.`);
+      } else {
+        failure = e;
+      }
     }
   }));
   state.pollTimer = null;
