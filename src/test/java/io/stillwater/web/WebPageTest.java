@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stillwater.ServiceClient;
 import io.stillwater.ServiceTest;
+import io.stillwater.SourceServer;
+import io.stillwater.TestImages;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -46,12 +48,14 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The web page at {@code /} in a real headless Chromium, against the whole service: a user enters the API key,
  * uploads an image through the file input, sees the job succeed and its thumbnail load; an error from the API
- * is shown in words; an operator signs in on the page and replays a dead letter, which leaves the list while its
- * job runs to success. Chromium and its driver are Debian's ({@code chromium}, {@code chromium-driver}); where
+ * is shown in words; a CSV batch shows its progress until it completes; an operator signs in on the page and
+ * replays a dead letter, which leaves the list while its job runs to success. Chromium and its driver are Debian's ({@code chromium}, {@code chromium-driver}); where
  * neither can be found the test is skipped and says so. Each step's screenshot is left in
  * {@code target/web-page/}.
  */
@@ -73,6 +77,8 @@ class WebPageTest extends ServiceTest {
             "consume-background-jobs");
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Path SCREENSHOTS = Paths.get("target", "web-page");
+
+    private static final SourceServer SOURCES = new SourceServer(TestImages.jpeg(400, 300));
 
     private static ChromeDriverService driverService;
     private static WebDriver browser;
@@ -146,8 +152,14 @@ class WebPageTest extends ServiceTest {
         Files.createDirectories(SCREENSHOTS);
     }
 
+    @DynamicPropertySource
+    static void sources(DynamicPropertyRegistry registry) {
+        registry.add("stillwater.fetch.allow-hosts", () -> "127.0.0.1:" + SOURCES.port());
+    }
+
     @AfterAll
     static void stopBrowser() {
+        SOURCES.close();
         if (browser != null) {
             browser.quit();
         }
@@ -251,6 +263,29 @@ class WebPageTest extends ServiceTest {
         JsonNode job = client().job(id);
         assertThat(job.path("status").asText()).isEqualTo("succeeded");
         assertThat(job.path("history").findValuesAsText("detail")).contains("replayed by ops");
+    }
+
+    @Test
+    void aCsvBatchShowsItsProgressUntilItCompletes() throws Exception {
+        Path csv = Files.createTempFile("products", ".csv");
+        Files.writeString(csv, "S. No.,Product Name,Input Image Urls\n"
+                + "1,Lamp,\"%s, %s\"\n".formatted(SOURCES.url("/photo.jpg?side=front"), SOURCES.url("/photo.jpg?side=back"))
+                + "2,Chair,%s\n".formatted(SOURCES.url("/missing.jpg")));
+        enterApiKey();
+
+        find("#batch-file").sendKeys(csv.toAbsolutePath().toString());
+        new Select(find("#batch-priority")).selectByValue("urgent");
+        find("#batch-form button[type='submit']").click();
+
+        waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("batch-message"),
+                "Batch accepted: 2 product rows."));
+        waiting.until(ExpectedConditions.attributeToBe(By.id("batch-progress"), "data-status", "completed"));
+        screenshot("batch-completed");
+        assertThat(find("#batch-summary").getText()).isEqualTo("completed: 3 of 3 done — 1 failed, 2 succeeded.");
+        WebElement bar = find("#batch-bar");
+        assertThat(bar.getDomProperty("value")).isEqualTo(bar.getDomProperty("max")).isEqualTo("3");
+        String id = find("#batch-id").getText();
+        assertThat(client().get("/api/v1/batches/" + id).body().path("status").asText()).isEqualTo("completed");
     }
 
     private void enterApiKey() {
