@@ -43,6 +43,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -148,6 +150,7 @@ class WebPageTest extends ServiceTest {
         options.setBinary(chromium.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1100",
                 "--disable-gpu", "--no-first-run", "--lang=en-GB");
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         browser = new ChromeDriver(driverService, options);
         Files.createDirectories(SCREENSHOTS);
     }
@@ -214,6 +217,9 @@ class WebPageTest extends ServiceTest {
         assertThat(download.getDomAttribute("download")).endsWith("-thumbnail.jpg");
         assertThat(browser.findElement(card).findElement(By.cssSelector("a[target='_blank']")).getText())
                 .isEqualTo("Open");
+        // Nothing the page did was blocked by its Content Security Policy or threw.
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).map(LogEntry::getMessage)
+                .noneMatch(line -> line.contains("Content Security Policy") || line.contains("Uncaught"));
     }
 
     @Test
@@ -228,6 +234,9 @@ class WebPageTest extends ServiceTest {
         screenshot("api-error");
         assertThat(message.getText()).startsWith("Unsupported Media Type (415): ").contains("(field: image)");
         assertThat(find("#job-file").getDomAttribute("aria-invalid")).isEqualTo("true");
+        // The browser's log is read: it has the refused request (so its silence elsewhere means something).
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).map(LogEntry::getMessage)
+                .anyMatch(line -> line.contains("/api/v1/jobs") && line.contains("415"));
     }
 
     @Test
