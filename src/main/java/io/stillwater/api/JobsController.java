@@ -249,6 +249,7 @@ public class JobsController {
             String preset, List<io.stillwater.image.OutputSpec> outputs, String callbackUrl,
             java.util.Map<String, String> metadata) {
 
+        @Schema(name = "UrlSource")
         record Source(@Schema(description = "http or https URL of the image", requiredMode = Schema.RequiredMode.REQUIRED)
                 String url) {}
     }
@@ -284,7 +285,6 @@ public class JobsController {
     @ApiResponse(responseCode = "200", description = "The cancelled job")
     @ApiResponse(responseCode = "404", description = "No such job")
     @ApiResponse(responseCode = "409", description = "The job has already started or ended")
-    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again")
     @DeleteMapping("/{id}")
     public JobView cancel(@PathVariable String id) {
         return switch (store.cancel(id)) {
