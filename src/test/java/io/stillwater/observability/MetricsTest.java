@@ -3,29 +3,37 @@ package io.stillwater.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import io.stillwater.ServiceClient;
 import io.stillwater.ServiceTest;
 import io.stillwater.TestImages;
 import io.stillwater.metrics.BrowsingQueueReader;
 import io.stillwater.metrics.QueueReader;
 import jakarta.jms.ConnectionFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * What Prometheus scrapes from {@code /actuator/prometheus} (operator only) while jobs wait, end and
  * dead-letter: job counts by status, priority and source; queue depths and the oldest message's age, the
- * dead-letter queue's included; the transform and job latency histograms; and no second count when a job's
- * message comes again. (Tests export no metrics unless asked: {@code @AutoConfigureObservability}.)
+ * dead-letter queue's included; the transform and job latency histograms; webhook deliveries that fail and
+ * then succeed; and no second count when a job's message comes again. (Tests export no metrics unless asked: {@code @AutoConfigureObservability}.)
  */
 @AutoConfigureObservability(tracing = false)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -39,6 +47,20 @@ import org.springframework.boot.test.context.SpringBootTest;
 class MetricsTest extends ServiceTest {
 
     private static final Duration SCRAPE_WAIT = Duration.ofSeconds(20);
+
+    /** A webhook receiver that answers its first request 500 and every later one 204. */
+    private static final AtomicInteger HOOKS = new AtomicInteger();
+    private static final HttpServer RECEIVER = receiver();
+
+    @DynamicPropertySource
+    static void receiverAllowed(DynamicPropertyRegistry registry) {
+        registry.add("stillwater.fetch.allow-hosts", () -> "127.0.0.1:" + RECEIVER.getAddress().getPort());
+    }
+
+    @AfterAll
+    static void stopReceiver() {
+        RECEIVER.stop(0);
+    }
 
     @Autowired
     CamelContext camel;
@@ -76,7 +98,9 @@ class MetricsTest extends ServiceTest {
     @Test
     void jobsQueuesAndLatenciesAsTheyHappen() throws Exception {
         ServiceClient client = client();
-        String good = client.upload(TestImages.jpeg(800, 600), "good.jpg", "image/jpeg", null).body().path("id").asText();
+        String callback = "http://127.0.0.1:" + RECEIVER.getAddress().getPort() + "/hooks/flaky";
+        String good = client.upload(TestImages.jpeg(800, 600), "good.jpg", "image/jpeg",
+                "{\"callbackUrl\": \"" + callback + "\"}").body().path("id").asText();
         String broken = client.upload(TestImages.truncated(TestImages.jpeg(1200, 900), 0.4), "broken.jpg", "image/jpeg",
                 "{\"priority\": \"background\"}").body().path("id").asText();
         String lost = client.uploadRaw(TestImages.png(320, 240), "image/png", "priority=urgent").body().path("id").asText();
@@ -127,6 +151,12 @@ class MetricsTest extends ServiceTest {
         assertThat(ended.value("stillwater_queue_depth", "queue", "DLQ")).isEqualTo(1);
         assertThat(jobs(ended, "failed", "normal") + jobs(ended, "succeeded", "background")).isZero();
 
+        // Its webhook: refused once by the receiver, redelivered by the broker, then delivered.
+        Prometheus hooks = awaitScrape(m -> m.value("stillwater_webhook_deliveries_total", "outcome", "delivered") == 1);
+        assertThat(hooks.value("stillwater_webhook_deliveries_total", "outcome", "failed")).isEqualTo(1);
+        assertThat(hooks.value("stillwater_webhook_deliveries_total", "outcome", "refused")).isZero();
+        assertThat(HOOKS.get()).isEqualTo(2);
+
         // The succeeded job's message again (a duplicate, a redelivery): nothing is done, nothing counted.
         producer.sendBodyAndHeaders("direct:image-processing", good, Map.of("JMSXDeliveryCount", 2, "StillwaterRun", 1));
         producer.sendBodyAndHeaders("direct:image-processing", broken, Map.of("JMSXDeliveryCount", 1, "StillwaterRun", 1));
@@ -134,6 +164,22 @@ class MetricsTest extends ServiceTest {
         assertThat(jobs(again, "succeeded", "normal")).isEqualTo(1);
         assertThat(jobs(again, "failed", "background")).isEqualTo(1);
         assertThat(again.value("stillwater_transform_duration_seconds_count", "outcome", "succeeded")).isEqualTo(1);
+    }
+
+    private static HttpServer receiver() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/hooks/", exchange -> {
+                try (exchange) {
+                    exchange.getRequestBody().readAllBytes();
+                    exchange.sendResponseHeaders(HOOKS.getAndIncrement() == 0 ? 500 : 204, -1);
+                }
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Takes the job's message off its queue and hands it to the worker route as a crash-looping delivery. */
