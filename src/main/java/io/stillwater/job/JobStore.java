@@ -91,7 +91,6 @@ public class JobStore {
                 .param("now", now)
                 .update();
         event(submission.jobId(), JobStatus.QUEUED, now, null);
-        metrics.accepted(request.priority().id(), JobMetrics.source(source.kind(), submission.idempotencyKey()));
         // What was just written, without reading it back: intake calls this for every job.
         return new Job(submission.jobId(), JobStatus.QUEUED, request.priority(), source, request.outputs(),
                 request.callbackUrl(), request.metadata(), now, now, 0, FIRST_RUN, List.of(), null,

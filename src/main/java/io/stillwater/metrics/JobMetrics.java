@@ -14,10 +14,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Jobs as they change state: {@value #JOBS} counts each job accepted and each time one ends
  * ({@code status}: {@code accepted}, {@code succeeded}, {@code failed}, {@code dead_lettered}), by
  * {@code priority} and {@code source} ({@code upload}, {@code url}, {@code batch}, {@code camera}), and
- * {@value #LATENCY} times each ending from the job's acceptance. The job store reports a change only when its
- * guarded update applied, and it is counted when that transaction commits: a duplicate message, a
- * redelivery or a late worker changes nothing and counts nothing, and a rolled-back change is not counted.
- * An operator's replay starts the job again without counting it as accepted; its next ending counts again.
+ * {@value #LATENCY} times each ending from the job's acceptance. A job is accepted once intake has recorded and
+ * queued it ({@link io.stillwater.job.JobIntake}). The job store reports an ending only when its guarded
+ * update applied, and it is counted when that transaction commits: a duplicate message, a redelivery or a late
+ * worker changes nothing and counts nothing, and a rolled-back change is not counted. An operator's replay
+ * starts the job again without counting it as accepted; its next ending counts again.
  */
 @Component
 public class JobMetrics {
@@ -47,7 +48,7 @@ public class JobMetrics {
         return kind == null ? "unknown" : kind;
     }
 
-    /** A job was recorded as queued. */
+    /** A new job was recorded and queued. */
     public void accepted(String priority, String source) {
         afterCommit(() -> counter("accepted", priority, source).increment());
     }
