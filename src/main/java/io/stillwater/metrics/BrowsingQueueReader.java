@@ -15,8 +15,11 @@ import java.util.Enumeration;
  */
 public class BrowsingQueueReader implements QueueReader {
 
-    /** The most messages one reading browses. */
-    public static final int MAX_COUNTED = 10_000;
+    /**
+     * The most messages one reading browses. Browsing moves every message to the service: 10,000 took 2 to
+     * 4.5 s on two busy cores (in-VM), against 0.2 ms for the embedded broker's controls.
+     */
+    public static final int MAX_COUNTED = 1_000;
 
     private final ConnectionFactory connections;
 
