@@ -16,6 +16,7 @@ import io.stillwater.job.Submission;
 import io.stillwater.storage.DownloadLinks;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Encoding;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -95,14 +96,18 @@ public class JobsController {
                                 {"source": {"url": "https://images.example.com/p/1.jpg"}, "priority": "normal",
                                  "preset": "thumbnail", "callbackUrl": "https://example.com/hooks/stillwater"}"""))
             }))
-    @ApiResponse(responseCode = "202", description = "Accepted and queued (or an identical job already in progress)")
-    @ApiResponse(responseCode = "200", description = "An identical request already succeeded: its job, nothing processed")
+    @ApiResponse(responseCode = "202", description = "Accepted and queued (or an identical job already in progress)",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
+    @ApiResponse(responseCode = "200", description = "An identical request already succeeded: its job, nothing processed",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
     @ApiResponse(responseCode = "400", description = "The spec, the query or a URL is invalid; `field` names it")
     @ApiResponse(responseCode = "413", description = "The image (or JSON body) is over the limit; `limit` says it")
     @ApiResponse(responseCode = "415", description = "Not an image format Stillwater reads, or an unsupported content type")
     @ApiResponse(responseCode = "422", description = "Over the pixel limit, or an Idempotency-Key reused for another image")
-    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again")
-    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After")
+    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
+    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<JobView> submitMultipart(
             @Parameter(hidden = true) @RequestPart(name = "image", required = false) MultipartFile image,
@@ -140,14 +145,18 @@ public class JobsController {
                                 {"source": {"url": "https://images.example.com/p/1.jpg"}, "priority": "normal",
                                  "preset": "thumbnail", "callbackUrl": "https://example.com/hooks/stillwater"}"""))
             }))
-    @ApiResponse(responseCode = "202", description = "Accepted and queued (or an identical job already in progress)")
-    @ApiResponse(responseCode = "200", description = "An identical request already succeeded: its job, nothing processed")
+    @ApiResponse(responseCode = "202", description = "Accepted and queued (or an identical job already in progress)",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
+    @ApiResponse(responseCode = "200", description = "An identical request already succeeded: its job, nothing processed",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
     @ApiResponse(responseCode = "400", description = "The spec, the query or a URL is invalid; `field` names it")
     @ApiResponse(responseCode = "413", description = "The image (or JSON body) is over the limit; `limit` says it")
     @ApiResponse(responseCode = "415", description = "Not an image format Stillwater reads, or an unsupported content type")
     @ApiResponse(responseCode = "422", description = "Over the pixel limit, or an Idempotency-Key reused for another image")
-    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again")
-    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After")
+    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
+    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
     @PostMapping(consumes = "image/*")
     public ResponseEntity<JobView> submitRaw(
             HttpServletRequest http,
@@ -193,14 +202,18 @@ public class JobsController {
                                 {"source": {"url": "https://images.example.com/p/1.jpg"}, "priority": "normal",
                                  "preset": "thumbnail", "callbackUrl": "https://example.com/hooks/stillwater"}"""))
             }))
-    @ApiResponse(responseCode = "202", description = "Accepted and queued (or an identical job already in progress)")
-    @ApiResponse(responseCode = "200", description = "An identical request already succeeded: its job, nothing processed")
+    @ApiResponse(responseCode = "202", description = "Accepted and queued (or an identical job already in progress)",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
+    @ApiResponse(responseCode = "200", description = "An identical request already succeeded: its job, nothing processed",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
     @ApiResponse(responseCode = "400", description = "The spec, the query or a URL is invalid; `field` names it")
     @ApiResponse(responseCode = "413", description = "The image (or JSON body) is over the limit; `limit` says it")
     @ApiResponse(responseCode = "415", description = "Not an image format Stillwater reads, or an unsupported content type")
     @ApiResponse(responseCode = "422", description = "Over the pixel limit, or an Idempotency-Key reused for another image")
-    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again")
-    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After")
+    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
+    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<JobView> submitJson(
             HttpServletRequest http,

@@ -55,6 +55,13 @@ class OpenApiContractTest extends ServiceTest {
         assertThat(doc.body().path("components").path("securitySchemes").path("operator").path("scheme").asText())
                 .isEqualTo("basic");
 
+        JsonNode submit = doc.body().path("paths").path("/api/v1/jobs").path("post");
+        assertThat(submit.path("requestBody").path("content").has("multipart/form-data")).isTrue();
+        assertThat(submit.path("requestBody").path("content").has("image/*")).isTrue();
+        assertThat(submit.path("requestBody").path("content").has("application/json")).isTrue();
+        assertThat(submit.path("responses").path("202").path("headers").has("Location")).isTrue();
+        assertThat(submit.path("responses").path("503").path("headers").has("Retry-After")).isTrue();
+
         ServiceClient.Answer docs = anonymous().get("/api/v1/docs");
         assertThat(docs.status()).as("/api/v1/docs redirects to the page").isEqualTo(302);
         String location = URI.create("http://localhost/").resolve(docs.location()).getPath();
