@@ -9,6 +9,13 @@ import io.stillwater.job.JobRequest;
 import io.stillwater.job.JobSpec;
 import io.stillwater.job.JobSpecs;
 import io.stillwater.storage.DownloadLinks;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
@@ -42,6 +49,7 @@ import org.springframework.web.multipart.MultipartFile;
  * {@code /api/v1/batches}: a product CSV in, one URL job per image URL, progress per row, and the CSV
  * back with the renditions' URLs.
  */
+@Tag(name = "Batches", description = "CSV batches of product images: one URL job per image URL")
 @RestController
 @RequestMapping("/api/v1/batches")
 public class BatchesController {
@@ -65,23 +73,58 @@ public class BatchesController {
         this.pageLimit = properties.jobs().listLimit();
     }
 
+    /** The multipart form of a batch, as the OpenAPI document shows it. */
+    @Schema(name = "CsvForm")
+    record CsvForm(@Schema(description = "The CSV file", format = "binary", requiredMode = Schema.RequiredMode.REQUIRED)
+            String file) {}
+
     /** What a batch answers: its id and state, and the number of product rows. */
     public record Accepted(String id, String status, int rows) {}
 
+    @Operation(summary = "Submit a CSV batch", description = """
+            A product CSV (header row, then one row per product; image URLs in `Input Image Urls`, comma-separated), \
+            as the body (`text/csv`) or the multipart part `file`. Accepted or refused whole: every mistake is \
+            listed with its row. One URL job per image URL is then created in the background.""",
+            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+                @Content(mediaType = "application/csv", schema = @Schema(type = "string")),
+                @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = CsvForm.class))
+            }))
+    @ApiResponse(responseCode = "202", description = "Accepted; its rows become jobs in the background")
+    @ApiResponse(responseCode = "400", description = "The CSV has mistakes (`rows` lists them) or a parameter is invalid")
+    @ApiResponse(responseCode = "413", description = "The CSV is over stillwater.batches.max-bytes")
+    @ApiResponse(responseCode = "415", description = "Neither text/csv nor multipart")
     @PostMapping(consumes = {"text/csv", "application/csv"})
     public ResponseEntity<Accepted> submitCsv(HttpServletRequest http,
-            @RequestParam(required = false) String preset,
+            @Parameter(description = "The preset every job of the batch gets") @RequestParam(required = false) String preset,
+            @Parameter(description = "urgent, normal or background (default for batches)")
             @RequestParam(required = false) String priority,
-            @RequestParam(required = false) String callbackUrl) throws IOException {
+            @Parameter(description = "Told when the whole batch has completed") @RequestParam(required = false) String callbackUrl) throws IOException {
         return submit(readBounded(http.getInputStream()), preset, priority, callbackUrl);
     }
 
+    @Operation(summary = "Submit a CSV batch", description = """
+            A product CSV (header row, then one row per product; image URLs in `Input Image Urls`, comma-separated), \
+            as the body (`text/csv`) or the multipart part `file`. Accepted or refused whole: every mistake is \
+            listed with its row. One URL job per image URL is then created in the background.""",
+            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+                @Content(mediaType = "application/csv", schema = @Schema(type = "string")),
+                @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = CsvForm.class))
+            }))
+    @ApiResponse(responseCode = "202", description = "Accepted; its rows become jobs in the background")
+    @ApiResponse(responseCode = "400", description = "The CSV has mistakes (`rows` lists them) or a parameter is invalid")
+    @ApiResponse(responseCode = "413", description = "The CSV is over stillwater.batches.max-bytes")
+    @ApiResponse(responseCode = "415", description = "Neither text/csv nor multipart")
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<Accepted> submitMultipart(
-            @RequestPart(name = "file", required = false) MultipartFile file,
-            @RequestParam(required = false) String preset,
+            @Parameter(hidden = true) @RequestPart(name = "file", required = false) MultipartFile file,
+            @Parameter(description = "The preset every job of the batch gets") @RequestParam(required = false) String preset,
+            @Parameter(description = "urgent, normal or background (default for batches)")
             @RequestParam(required = false) String priority,
-            @RequestParam(required = false) String callbackUrl) throws IOException {
+            @Parameter(description = "Told when the whole batch has completed") @RequestParam(required = false) String callbackUrl) throws IOException {
         if (file == null || file.isEmpty()) {
             throw ApiException.badRequest("file", "the multipart part 'file' with the CSV is missing or empty");
         }
@@ -118,10 +161,16 @@ public class BatchesController {
     public record BatchView(String id, String status, int rows, OffsetDateTime createdAt, Map<String, Long> counts,
             List<Row> items, String nextCursor) {}
 
+    @Operation(summary = "Read a batch's progress", description = "Jobs by status (`pending`: rows whose jobs do "
+            + "not exist yet), and a page of rows with their state and jobs.", security = {@SecurityRequirement(name = OpenApiConfiguration.API_KEY),
+                @SecurityRequirement(name = OpenApiConfiguration.OPERATOR)})
+    @ApiResponse(responseCode = "200", description = "The batch and a page of its rows")
+    @ApiResponse(responseCode = "400", description = "A bad limit or cursor")
+    @ApiResponse(responseCode = "404", description = "No such batch")
     @GetMapping("/{id}")
     public BatchView get(@PathVariable String id,
-            @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) String cursor) {
+            @Parameter(description = "Rows per page") @RequestParam(required = false) Integer limit,
+            @Parameter(description = "The nextCursor of the previous page") @RequestParam(required = false) String cursor) {
         BatchStore.Batch batch = batches.find(id).orElseThrow(() -> ApiException.notFound("batch " + id));
         int size = ListParameters.pageSize(limit, pageLimit);
         int after = afterRow(cursor);
@@ -139,6 +188,12 @@ public class BatchesController {
      * job's rendition (presigned, valid for {@code stillwater.storage.presign-ttl}), empty while the job
      * has none. Cells a spreadsheet would run as a formula are written as text.
      */
+    @Operation(summary = "Download the batch's CSV with its renditions' URLs", description = "The CSV as sent plus "
+            + "`Output Image Urls` (presigned download URLs, empty while a job has none).", security = {@SecurityRequirement(name = OpenApiConfiguration.API_KEY),
+                @SecurityRequirement(name = OpenApiConfiguration.OPERATOR)})
+    @ApiResponse(responseCode = "200", description = "The CSV", content = @Content(mediaType = "text/csv",
+            schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "404", description = "No such batch")
     @GetMapping(value = "/{id}/output.csv", produces = "text/csv")
     public void output(@PathVariable String id, HttpServletResponse response) throws IOException {
         BatchStore.Batch batch = batches.find(id).orElseThrow(() -> ApiException.notFound("batch " + id));

@@ -14,6 +14,16 @@ import io.stillwater.job.JobStore;
 import io.stillwater.job.Priority;
 import io.stillwater.job.Submission;
 import io.stillwater.storage.DownloadLinks;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Encoding;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +46,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 /** {@code /api/v1/jobs}: submit an image, read a job, list jobs, cancel a job. */
+@Tag(name = "Jobs", description = "Submit an image to be processed, follow the job, cancel it")
 @RestController
 @RequestMapping("/api/v1/jobs")
 public class JobsController {
@@ -69,10 +80,39 @@ public class JobsController {
      * are held within the memory budget shared with the renders ({@code stillwater.engine.memory-budget}),
      * as are a raw body's below.
      */
+    @Operation(summary = "Submit an image", description = """
+            Accepts an image as a multipart upload (part `image`, optional JSON part or field `spec`), as the raw \
+            body (`image/*`, the spec's fields as query parameters), or by URL (JSON `{"source": {"url": ...}, \
+            ...spec}`; the worker fetches it). Answers 202 with the queued job and its Location; 200 when an \
+            identical request (same bytes, same outputs) has already succeeded (the result cache); with an \
+            `Idempotency-Key` seen before, the job of the first request (header `Idempotent-Replayed: true`).""",
+            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = UploadForm.class),
+                        encoding = @Encoding(name = "spec", contentType = MediaType.APPLICATION_JSON_VALUE)),
+                @Content(mediaType = "image/*", schema = @Schema(type = "string", format = "binary")),
+                @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = UrlJob.class),
+                        examples = @ExampleObject(value = """
+                                {"source": {"url": "https://images.example.com/p/1.jpg"}, "priority": "normal",
+                                 "preset": "thumbnail", "callbackUrl": "https://example.com/hooks/stillwater"}"""))
+            }))
+    @ApiResponse(responseCode = "202", description = "Accepted and queued (or an identical job already in progress)",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
+    @ApiResponse(responseCode = "200", description = "An identical request already succeeded: its job, nothing processed",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
+    @ApiResponse(responseCode = "400", description = "The spec, the query or a URL is invalid; `field` names it")
+    @ApiResponse(responseCode = "413", description = "The image (or JSON body) is over the limit; `limit` says it")
+    @ApiResponse(responseCode = "415", description = "Not an image format Stillwater reads, or an unsupported content type")
+    @ApiResponse(responseCode = "422", description = "Over the pixel limit, or an Idempotency-Key reused for another image")
+    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
+    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<JobView> submitMultipart(
-            @RequestPart(name = "image", required = false) MultipartFile image,
-            @RequestParam(name = "spec", required = false) String spec,
+            @Parameter(hidden = true) @RequestPart(name = "image", required = false) MultipartFile image,
+            @Parameter(hidden = true) @RequestParam(name = "spec", required = false) String spec,
+            @Parameter(description = "Makes a retried submission safe: the same key returns the first job (1 to 255 characters)")
             @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) throws IOException {
         JobRequest request = specs.normalise(specs.parse(spec));
         if (image == null || image.isEmpty()) {
@@ -89,12 +129,44 @@ public class JobsController {
     }
 
     /** A raw image body; the spec comes from the query. */
+    @Operation(summary = "Submit an image", description = """
+            Accepts an image as a multipart upload (part `image`, optional JSON part or field `spec`), as the raw \
+            body (`image/*`, the spec's fields as query parameters), or by URL (JSON `{"source": {"url": ...}, \
+            ...spec}`; the worker fetches it). Answers 202 with the queued job and its Location; 200 when an \
+            identical request (same bytes, same outputs) has already succeeded (the result cache); with an \
+            `Idempotency-Key` seen before, the job of the first request (header `Idempotent-Replayed: true`).""",
+            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = UploadForm.class),
+                        encoding = @Encoding(name = "spec", contentType = MediaType.APPLICATION_JSON_VALUE)),
+                @Content(mediaType = "image/*", schema = @Schema(type = "string", format = "binary")),
+                @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = UrlJob.class),
+                        examples = @ExampleObject(value = """
+                                {"source": {"url": "https://images.example.com/p/1.jpg"}, "priority": "normal",
+                                 "preset": "thumbnail", "callbackUrl": "https://example.com/hooks/stillwater"}"""))
+            }))
+    @ApiResponse(responseCode = "202", description = "Accepted and queued (or an identical job already in progress)",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
+    @ApiResponse(responseCode = "200", description = "An identical request already succeeded: its job, nothing processed",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
+    @ApiResponse(responseCode = "400", description = "The spec, the query or a URL is invalid; `field` names it")
+    @ApiResponse(responseCode = "413", description = "The image (or JSON body) is over the limit; `limit` says it")
+    @ApiResponse(responseCode = "415", description = "Not an image format Stillwater reads, or an unsupported content type")
+    @ApiResponse(responseCode = "422", description = "Over the pixel limit, or an Idempotency-Key reused for another image")
+    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
+    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
     @PostMapping(consumes = "image/*")
     public ResponseEntity<JobView> submitRaw(
             HttpServletRequest http,
+            @Parameter(description = "A raw body's preset (a multipart or JSON job gives it in its spec)")
             @RequestParam(required = false) String preset,
+            @Parameter(description = "A raw body's priority: urgent, normal (default) or background")
             @RequestParam(required = false) String priority,
+            @Parameter(description = "A raw body's callback URL, told of the job's end")
             @RequestParam(required = false) String callbackUrl,
+            @Parameter(description = "Makes a retried submission safe: the same key returns the first job (1 to 255 characters)")
             @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) throws IOException {
         JobRequest request = specs.normalise(new JobSpec(priority, preset, null, callbackUrl, null));
         if (http.getContentLengthLong() > 0) {
@@ -114,9 +186,38 @@ public class JobsController {
     }
 
     /** A JSON job naming its image by URL: {@code {"source": {"url": "https://..."}, ...spec}}. */
+    @Operation(summary = "Submit an image", description = """
+            Accepts an image as a multipart upload (part `image`, optional JSON part or field `spec`), as the raw \
+            body (`image/*`, the spec's fields as query parameters), or by URL (JSON `{"source": {"url": ...}, \
+            ...spec}`; the worker fetches it). Answers 202 with the queued job and its Location; 200 when an \
+            identical request (same bytes, same outputs) has already succeeded (the result cache); with an \
+            `Idempotency-Key` seen before, the job of the first request (header `Idempotent-Replayed: true`).""",
+            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = UploadForm.class),
+                        encoding = @Encoding(name = "spec", contentType = MediaType.APPLICATION_JSON_VALUE)),
+                @Content(mediaType = "image/*", schema = @Schema(type = "string", format = "binary")),
+                @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = UrlJob.class),
+                        examples = @ExampleObject(value = """
+                                {"source": {"url": "https://images.example.com/p/1.jpg"}, "priority": "normal",
+                                 "preset": "thumbnail", "callbackUrl": "https://example.com/hooks/stillwater"}"""))
+            }))
+    @ApiResponse(responseCode = "202", description = "Accepted and queued (or an identical job already in progress)",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
+    @ApiResponse(responseCode = "200", description = "An identical request already succeeded: its job, nothing processed",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
+    @ApiResponse(responseCode = "400", description = "The spec, the query or a URL is invalid; `field` names it")
+    @ApiResponse(responseCode = "413", description = "The image (or JSON body) is over the limit; `limit` says it")
+    @ApiResponse(responseCode = "415", description = "Not an image format Stillwater reads, or an unsupported content type")
+    @ApiResponse(responseCode = "422", description = "Over the pixel limit, or an Idempotency-Key reused for another image")
+    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
+    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<JobView> submitJson(
             HttpServletRequest http,
+            @Parameter(description = "Makes a retried submission safe: the same key returns the first job (1 to 255 characters)")
             @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) throws IOException {
         byte[] body;
         try (InputStream input = http.getInputStream()) {
@@ -137,20 +238,50 @@ public class JobsController {
         return submit(Submission.ofUrl(url, request, idempotencyKey));
     }
 
+    @Operation(summary = "Read a job", description = "Its status, history, outputs (with download URLs once succeeded) "
+            + "and error.", security = {@SecurityRequirement(name = OpenApiConfiguration.API_KEY),
+                @SecurityRequirement(name = OpenApiConfiguration.OPERATOR)})
+    @ApiResponse(responseCode = "200", description = "The job")
+    @ApiResponse(responseCode = "404", description = "No such job")
     @GetMapping("/{id}")
     public JobView get(@PathVariable String id) {
         return store.find(id).map(this::view).orElseThrow(() -> ApiException.notFound("job " + id));
     }
 
+    /** The multipart form of an upload, as the OpenAPI document shows it. */
+    @Schema(name = "UploadForm")
+    record UploadForm(
+            @Schema(description = "The image file", format = "binary", requiredMode = Schema.RequiredMode.REQUIRED) String image,
+            @Schema(description = "The job's spec (priority, preset or outputs, callbackUrl, metadata), as JSON") JobSpec spec) {}
+
+    /** A JSON job naming its image by URL, as the OpenAPI document shows it: the spec's fields beside {@code source}. */
+    @Schema(name = "UrlJob")
+    record UrlJob(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Source source,
+            @Schema(allowableValues = {"urgent", "normal", "background"}) String priority,
+            String preset, List<io.stillwater.image.OutputSpec> outputs, String callbackUrl,
+            java.util.Map<String, String> metadata) {
+
+        @Schema(name = "UrlSource")
+        record Source(@Schema(description = "http or https URL of the image", requiredMode = Schema.RequiredMode.REQUIRED)
+                String url) {}
+    }
+
     /** One page of jobs, newest first, and the cursor of the next page. */
     public record JobPage(List<JobView> items, String nextCursor) {}
 
+    @Operation(summary = "List jobs", description = "Newest first, a page at a time; `nextCursor` asks for the next page.",
+            security = {@SecurityRequirement(name = OpenApiConfiguration.API_KEY),
+                @SecurityRequirement(name = OpenApiConfiguration.OPERATOR)})
+    @ApiResponse(responseCode = "200", description = "A page of jobs")
+    @ApiResponse(responseCode = "400", description = "An unknown status or priority, a bad limit or cursor")
     @GetMapping
     public JobPage list(
+            @Parameter(description = "queued, processing, succeeded, failed, dead_lettered or cancelled")
             @RequestParam(required = false) String status,
-            @RequestParam(required = false) String priority,
-            @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) String cursor) {
+            @Parameter(description = "urgent, normal or background") @RequestParam(required = false) String priority,
+            @Parameter(description = "Page size, at most stillwater.jobs.list-limit") @RequestParam(required = false) Integer limit,
+            @Parameter(description = "The nextCursor of the previous page") @RequestParam(required = false) String cursor) {
         JobStatus statusFilter = status == null ? null : JobStatus.byId(status)
                 .orElseThrow(() -> ApiException.badRequest("status", "unknown status '%s'".formatted(status)));
         Priority priorityFilter = ListParameters.priority("priority", priority);
@@ -162,6 +293,11 @@ public class JobsController {
     }
 
     /** Cancels a job no worker has started yet; {@code 409} once one has. */
+    @Operation(summary = "Cancel a job", description = "Only while it is queued: once a worker has started it, 409.",
+            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY))
+    @ApiResponse(responseCode = "200", description = "The cancelled job")
+    @ApiResponse(responseCode = "404", description = "No such job")
+    @ApiResponse(responseCode = "409", description = "The job has already started or ended")
     @DeleteMapping("/{id}")
     public JobView cancel(@PathVariable String id) {
         return switch (store.cancel(id)) {

@@ -1,5 +1,12 @@
 package io.stillwater.api;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.stillwater.job.JobStore;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelExecutionException;
@@ -16,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code /api/v1/admin/sources}: operator actions on a source image, named by the SHA-256 of its
  * bytes. Everything under {@code /api/v1/admin} is for operators, not for clients.
  */
+@Tag(name = "Admin", description = "Operators: actions on stored source images")
 @RestController
 @RequestMapping("/api/v1/admin/sources")
 public class SourcesController {
@@ -35,8 +43,14 @@ public class SourcesController {
      * Deletes every rendition of the source from the object store (all variants of all its jobs) and
      * forgets them in the result cache: the next identical request is processed afresh.
      */
+    @Operation(summary = "Purge a source's renditions", description = "Deletes every rendition made from the source "
+            + "image with this SHA-256 and forgets them in the result cache.", security = @SecurityRequirement(name = OpenApiConfiguration.OPERATOR))
+    @ApiResponse(responseCode = "200", description = "What was purged")
+    @ApiResponse(responseCode = "400", description = "Not a SHA-256 (64 lower-case hex digits)")
+    @ApiResponse(responseCode = "503", description = "The object store or job store did not complete the purge; safe to repeat")
     @DeleteMapping("/{sha256}/renditions")
-    public JobStore.Purge purgeRenditions(@PathVariable String sha256) {
+    public JobStore.Purge purgeRenditions(
+            @Parameter(description = "SHA-256 of the source image's bytes, 64 lower-case hex digits") @PathVariable String sha256) {
         if (!SHA256.matcher(sha256).matches()) {
             throw ApiException.badRequest("sha256", "must be the 64 lower-case hex digits of a SHA-256");
         }

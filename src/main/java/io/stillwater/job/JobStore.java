@@ -3,7 +3,9 @@ package io.stillwater.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stillwater.image.OutputSpec;
+import io.stillwater.metrics.JobMetrics;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -41,10 +44,18 @@ public class JobStore {
 
     private final JdbcClient jdbc;
     private final ObjectMapper mapper;
+    private final JobMetrics metrics;
 
-    public JobStore(JdbcClient jdbc, ObjectMapper mapper) {
+    @Autowired
+    public JobStore(JdbcClient jdbc, ObjectMapper mapper, JobMetrics metrics) {
         this.jdbc = jdbc;
         this.mapper = mapper;
+        this.metrics = metrics;
+    }
+
+    /** A store whose metrics go nowhere, for use outside the service. */
+    public JobStore(JdbcClient jdbc, ObjectMapper mapper) {
+        this(jdbc, mapper, new JobMetrics(new SimpleMeterRegistry()));
     }
 
     /** Records an accepted submission as a queued job. */
@@ -323,6 +334,9 @@ public class JobStore {
             return null;
         }
         event(id, status, now, detail);
+        if (status != JobStatus.QUEUED) {
+            ended(id, status);
+        }
         return find(id).orElseThrow();
     }
 
@@ -359,6 +373,7 @@ public class JobStore {
                     .update();
         }
         event(id, JobStatus.SUCCEEDED, now, null);
+        ended(id, JobStatus.SUCCEEDED);
     }
 
     /** Ends a job {@code failed}: a permanent problem that no retry can mend. */
@@ -379,8 +394,22 @@ public class JobStore {
                 .update();
         if (updated > 0) {
             event(id, status, now, code + ": " + message);
+            ended(id, status);
         }
         return updated > 0;
+    }
+
+    /** Counts a job that has just ended, once its transaction commits ({@link JobMetrics}). */
+    private void ended(String id, JobStatus status) {
+        jdbc.sql("SELECT priority, source_kind, idempotency_key, created_at FROM jobs WHERE id = :id")
+                .param("id", id)
+                .query((rs, n) -> {
+                    metrics.ended(status.id(), rs.getString("priority"),
+                            JobMetrics.source(rs.getString("source_kind"), rs.getString("idempotency_key")),
+                            rs.getObject("created_at", OffsetDateTime.class));
+                    return null;
+                })
+                .list();
     }
 
     /** What a cancellation did. */

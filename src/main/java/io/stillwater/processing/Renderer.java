@@ -13,7 +13,11 @@ import io.stillwater.job.Bytes;
 import io.stillwater.job.CacheKeys;
 import io.stillwater.job.Job;
 import io.stillwater.storage.ObjectKeys;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +44,15 @@ public class Renderer {
     private final ImageEngine engine;
     private final long maxBytes;
 
-    public Renderer(StillwaterProperties properties, MemoryBudget memoryBudget) {
+    /** The time a render takes, by outcome; Prometheus: {@code stillwater_transform_duration_seconds_*}. */
+    public static final String TRANSFORM_DURATION = "stillwater.transform.duration";
+
+    private final Timer succeeded;
+    private final Timer failed;
+
+    public Renderer(StillwaterProperties properties, MemoryBudget memoryBudget, MeterRegistry registry) {
+        this.succeeded = transformTimer(registry, "succeeded");
+        this.failed = transformTimer(registry, "failed");
         this.engine = new ImageEngine(
                 new ImageLimits(properties.limits().maxPixels(), properties.limits().maxFrames()),
                 properties.engine().turbojpeg(), memoryBudget);
@@ -70,14 +82,29 @@ public class Renderer {
         Map<String, OutputSpec> specs = job.outputsSpec().stream()
                 .collect(Collectors.toMap(OutputSpec::name, spec -> spec));
         List<Rendition> renditions;
+        long started = System.nanoTime();
+        boolean rendered = false;
         try (original) {
             renditions = engine.render(declared, source.bytes(), () -> Bytes.readExactly(original, source.bytes()),
                     job.outputsSpec());
+            rendered = true;
+        } finally {
+            (rendered ? succeeded : failed).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
         return renditions.stream()
                 .map(r -> new StoredRendition(r, ObjectKeys.rendition(
                         job.source().sha256(), CacheKeys.output(specs.get(r.name())), r.format())))
                 .toList();
+    }
+
+    private static Timer transformTimer(MeterRegistry registry, String outcome) {
+        return Timer.builder(TRANSFORM_DURATION)
+                .description("Time to read and decode a job's source and render all its outputs")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(2))
+                .register(registry);
     }
 
     /** The outputs to record for the job once every rendition is stored. */

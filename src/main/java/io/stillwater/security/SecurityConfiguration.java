@@ -29,8 +29,9 @@ import org.springframework.util.StringUtils;
  * Who may do what over the API. Clients submit, read and cancel jobs with an API key ({@code X-Api-Key},
  * role {@code INTAKE}, {@code stillwater.security.intake.*}), and read the presets. Operator endpoints (dead letters,
  * {@code /api/v1/admin/**}) need HTTP Basic credentials with the operator role
- * ({@code stillwater.security.operator.*}); operators may also read jobs, but not submit or cancel them, and
- * an API key opens no operator endpoint. Health stays open for probes; anything else is refused. Stateless:
+ * ({@code stillwater.security.operator.*}), as do the metrics ({@code /actuator/prometheus}); operators may
+ * also read jobs, but not submit or cancel them, and an API key opens no operator endpoint. Health (no
+ * details) and the API's OpenAPI document and its page stay open; anything else is refused. Stateless:
  * no session, no CSRF token, since every caller is a program that sends its credentials with each request.
  * Refusals are problem bodies like every other error. The console ({@link ConsoleSecurity}) has its own rules.
  */
@@ -49,6 +50,10 @@ public class SecurityConfiguration {
     /** What clients and operators may read to compose a job: the configured presets. */
     static final String PRESETS = "/api/v1/presets";
 
+    /** The OpenAPI document and its browsable page (Swagger UI and its files): open, they hold no data. */
+    static final String[] API_DOCS = {"/api/v1/openapi.json", "/api/v1/openapi.json/**", "/api/v1/docs",
+        "/api/v1/docs/**", "/api/v1/swagger-ui/**"};
+
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
     @Bean
@@ -65,6 +70,8 @@ public class SecurityConfiguration {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/error").permitAll()
+                        .requestMatchers(HttpMethod.GET, API_DOCS).permitAll()
+                        .requestMatchers("/actuator/prometheus").hasRole(OPERATOR)
                         .requestMatchers("/api/v1/dead-letters", "/api/v1/dead-letters/**", "/api/v1/admin/**")
                                 .hasRole(OPERATOR)
                         .requestMatchers(HttpMethod.GET, JOBS).hasAnyRole(INTAKE, OPERATOR)

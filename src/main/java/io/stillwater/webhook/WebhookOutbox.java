@@ -1,5 +1,7 @@
 package io.stillwater.webhook;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -12,7 +14,10 @@ import org.springframework.stereotype.Component;
 /**
  * The webhook notifications waiting to be sent and what became of them. A job's terminal events are
  * written here by the job store in the transaction that ends the job; batch completions by
- * {@link #recordCompletedBatches()}.
+ * {@link #recordCompletedBatches()}. Each delivery attempt is counted in {@value #DELIVERIES}
+ * ({@code stillwater_webhook_deliveries_total}) by {@code outcome}: {@code delivered} (the receiver answered
+ * 2xx), {@code failed} (no answer or not 2xx; the broker delivers it again) or {@code refused} (the callback's
+ * address is not allowed; never sent).
  */
 @Component
 public class WebhookOutbox {
@@ -20,10 +25,24 @@ public class WebhookOutbox {
     /** The longest error kept from a failed delivery. */
     private static final int MAX_ERROR = 2048;
 
-    private final JdbcClient jdbc;
+    /** The webhook delivery attempts, by outcome. */
+    public static final String DELIVERIES = "stillwater.webhook.deliveries";
 
-    public WebhookOutbox(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final Counter delivered;
+    private final Counter failed;
+    private final Counter refused;
+
+    public WebhookOutbox(JdbcClient jdbc, MeterRegistry registry) {
         this.jdbc = jdbc;
+        this.delivered = deliveries(registry, "delivered");
+        this.failed = deliveries(registry, "failed");
+        this.refused = deliveries(registry, "refused");
+    }
+
+    private static Counter deliveries(MeterRegistry registry, String outcome) {
+        return Counter.builder(DELIVERIES).description("Webhook delivery attempts by outcome")
+                .tag("outcome", outcome).register(registry);
     }
 
     /** A notification to send: its event id, event name, callback, and the job or batch it is about. */
@@ -61,18 +80,21 @@ public class WebhookOutbox {
         jdbc.sql("""
                 UPDATE webhook_events SET status = 'delivered', last_error = NULL, delivered_at = :now WHERE id = :id
                 """).param("now", OffsetDateTime.now(ZoneOffset.UTC)).param("id", id).update();
+        delivered.increment();
     }
 
     /** A delivery that failed and will be tried again by the broker: the reason is kept for operators. */
     public void failedAttempt(String id, String error) {
         jdbc.sql("UPDATE webhook_events SET last_error = :error WHERE id = :id")
                 .param("error", truncate(error)).param("id", id).update();
+        failed.increment();
     }
 
     /** A callback the guard refuses: never sent, never retried. */
     public void refused(String id, String reason) {
         jdbc.sql("UPDATE webhook_events SET status = 'refused', last_error = :error WHERE id = :id")
                 .param("error", truncate(reason)).param("id", id).update();
+        refused.increment();
     }
 
     /**

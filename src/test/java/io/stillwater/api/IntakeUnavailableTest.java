@@ -1,10 +1,13 @@
 package io.stillwater.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stillwater.ServiceClient;
 import io.stillwater.ServiceTest;
 import io.stillwater.TestImages;
+import java.time.Duration;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,7 +16,8 @@ import org.springframework.http.HttpHeaders;
 
 /**
  * When the broker cannot take a job, intake answers {@code 503} with {@code Retry-After} and leaves no
- * job behind that would never run: the client's retry is the only copy.
+ * job behind that would never run: the client's retry is the only copy, and the job is not counted as
+ * accepted. The instance reports itself not ready meanwhile, and still alive.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     // The same image is sent again and again: each request must be a job of its own, not a cache hit.
@@ -26,6 +30,9 @@ class IntakeUnavailableTest extends ServiceTest {
 
     @Autowired
     EmbeddedActiveMQ broker;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void withTheBrokerDownAnUploadIsA503WithRetryAfterAndNoJobIsLeftBehind() throws Exception {
@@ -43,5 +50,11 @@ class IntakeUnavailableTest extends ServiceTest {
         assertThat(client.get("/api/v1/jobs").body().path("items"))
                 .extracting(job -> job.path("source").path("filename").asText())
                 .containsExactly("before.jpg");
+        assertThat(meters.get("stillwater.jobs").tag("status", "accepted").counter().count()).isEqualTo(1);
+
+        ServiceClient.Answer notReady = await().atMost(Duration.ofSeconds(20))
+                .until(() -> anonymous().get("/actuator/health/readiness"), ready -> ready.status() == 503);
+        assertThat(notReady.body().path("status").asText()).isEqualTo("DOWN");
+        assertThat(anonymous().get("/actuator/health/liveness").status()).isEqualTo(200);
     }
 }
