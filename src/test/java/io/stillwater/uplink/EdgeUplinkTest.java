@@ -76,8 +76,11 @@ class EdgeUplinkTest extends ServiceTest {
     CamelContext camel;
 
     @AfterEach
-    void cloudStoreUp() {
+    void cloudStoreAndUplinkUp() throws Exception {
         cloud.restart();
+        if (camel.getRouteController().getRouteStatus("uplink").isSuspended()) {
+            camel.getRouteController().resumeRoute("uplink");
+        }
     }
 
     /** The service's local store (the embedded one). */
@@ -87,6 +90,8 @@ class EdgeUplinkTest extends ServiceTest {
     @Test
     void withTheCloudStoreDownStillsWaitAndWhenItReturnsTheyArriveUrgentFirstAndNothingIsLost() {
         ServiceClient client = client();
+        // What the other tests of this class left in the cloud store.
+        List<String> before = cloud.keys("stillwater");
         cloud.stop();
         List<String> background = new ArrayList<>();
         List<String> urgent = new ArrayList<>();
@@ -107,7 +112,7 @@ class EdgeUplinkTest extends ServiceTest {
             assertThat(job.path("status").asText()).as("job %s", id).isEqualTo("processing");
             assertThat(job.path("outputs")).as("outputs of %s", id).isEmpty();
         });
-        assertThat(cloud.keys("stillwater")).isEmpty();
+        assertThat(cloud.keys("stillwater")).isEqualTo(before);
         assertThat(RECEIVER.received).isEmpty();
         assertThat(localKeys("outbox/")).hasSize(all.size());
 
@@ -131,7 +136,9 @@ class EdgeUplinkTest extends ServiceTest {
         }
         // Every rendition is in the cloud store, once, and nothing else is; no local copy is left.
         assertThat(keys).doesNotHaveDuplicates();
-        assertThat(cloud.keys("stillwater")).containsExactlyInAnyOrderElementsOf(keys);
+        List<String> added = new ArrayList<>(cloud.keys("stillwater"));
+        added.removeAll(before);
+        assertThat(added).containsExactlyInAnyOrderElementsOf(keys);
         assertThat(localKeys("outbox/")).isEmpty();
 
         // Urgent first: the last urgent upload began before the first background one.
@@ -174,6 +181,27 @@ class EdgeUplinkTest extends ServiceTest {
             assertThat(Duration.between(starts.get(i - 1), starts.get(i)))
                     .isGreaterThanOrEqualTo(Duration.ofMillis((long) (1000 / IMAGES_PER_SECOND)));
         }
+    }
+
+    @Test
+    void aStillWhoseLocalCopyIsLostFailsWithTheReasonAndTheOutboxBehindItDrains() throws Exception {
+        ServiceClient client = client();
+        camel.getRouteController().suspendRoute("uplink");
+        String lost = submit(client, 900, "urgent", null);
+        String after = submit(client, 901, "background", null);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(List.of(lost, after)).allSatisfy(id ->
+                assertThat(details(client.job(id))).anySatisfy(detail -> assertThat(detail).endsWith("waiting for the uplink"))));
+        List<String> copies = localKeys("outbox/" + lost + "/");
+        assertThat(copies).hasSize(1);
+        localStore.deleteObject(d -> d.bucket("stillwater").key(copies.get(0)));
+
+        camel.getRouteController().resumeRoute("uplink");
+
+        JsonNode failed = client.awaitStatus(lost, "failed");
+        assertThat(failed.path("error").path("code").asText()).isEqualTo("uplink-copy-lost");
+        assertThat(failed.path("error").path("message").asText()).contains("thumbnail");
+        client.awaitStatus(after, "succeeded");
+        assertThat(localKeys("outbox/")).isEmpty();
     }
 
     private static String submit(ServiceClient client, int width, String priority, String callback) {
