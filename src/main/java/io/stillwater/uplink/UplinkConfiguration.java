@@ -2,7 +2,6 @@ package io.stillwater.uplink;
 
 import io.stillwater.config.StillwaterProperties;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import org.apache.camel.throttling.ThrottlingExceptionRoutePolicy;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -42,9 +41,10 @@ public class UplinkConfiguration {
         var builder = S3Client.builder()
                 .region(region(properties))
                 .credentialsProvider(credentials(store))
+                // No call timeout: a large rendition on a slow link may take minutes; a dead connection
+                // still ends with the HTTP client's socket timeout.
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(b -> b.maxAttempts(1))
-                        .apiCallAttemptTimeout(Duration.ofMinutes(2))
                         .build())
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(endpoint != null).build());
         if (endpoint != null) {
