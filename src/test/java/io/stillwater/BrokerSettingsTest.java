@@ -93,6 +93,23 @@ class BrokerSettingsTest extends ServiceTest {
                 .isEqualTo(standalone.isPersistDeliveryCountBeforeDelivery()).isTrue();
     }
 
+    /**
+     * The edge role's outbox keeps its place in priority order after a failed upload (no redelivery
+     * delay) and never dead-letters, however long the link is down (no delivery limit); in both brokers.
+     */
+    @Test
+    void theOutboxNeverDeadLettersAndRedeliversInPlaceEmbeddedAndStandalone() {
+        String outbox = "stillwater.outbox";
+        AddressSettings inService = embedded.getActiveMQServer().getAddressSettingsRepository().getMatch(outbox);
+        AddressSettings onBroker = standaloneSettings.getMatch(outbox);
+
+        assertThat(standalone.getAddressConfigurations().stream().map(CoreAddressConfiguration::getName)).contains(outbox);
+        assertThat(inService.getMaxDeliveryAttempts()).isEqualTo(onBroker.getMaxDeliveryAttempts()).isEqualTo(-1);
+        assertThat(inService.getRedeliveryDelay()).isEqualTo(onBroker.getRedeliveryDelay()).isZero();
+        assertThat(inService.getDefaultConsumerWindowSize()).isEqualTo(onBroker.getDefaultConsumerWindowSize()).isZero();
+        assertThat(String.valueOf(inService.getDeadLetterAddress())).isEqualTo("DLQ");
+    }
+
     @Test
     void aSecondMessageForTheSameJobIsDroppedByDuplicateDetection() throws Exception {
         String queue = "stillwater.jobs.background";

@@ -7,6 +7,8 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -17,8 +19,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class ObjectStoreServer implements AutoCloseable {
 
-    private static final String ACCESS_KEY = "outage-test";
-    private static final String SECRET_KEY = "outage-test-secret";
+    public static final String ACCESS_KEY = "outage-test";
+    public static final String SECRET_KEY = "outage-test-secret";
 
     private final int port;
     private final Path directory;
@@ -48,6 +50,32 @@ public final class ObjectStoreServer implements AutoCloseable {
         registry.add("stillwater.storage.endpoint", this::endpoint);
         registry.add("stillwater.storage.access-key", () -> ACCESS_KEY);
         registry.add("stillwater.storage.secret-key", () -> SECRET_KEY);
+    }
+
+    /**
+     * Makes this server the cloud store of a service in the edge role ({@code stillwater.uplink.store});
+     * the service keeps its embedded store as its local one.
+     */
+    public void registerAsCloudStore(DynamicPropertyRegistry registry) {
+        registry.add("stillwater.uplink.store.endpoint", this::endpoint);
+        registry.add("stillwater.uplink.store.access-key", () -> ACCESS_KEY);
+        registry.add("stillwater.uplink.store.secret-key", () -> SECRET_KEY);
+    }
+
+    /** The keys of the objects in a bucket, read from the server's files: also while it is stopped. */
+    public List<String> keys(String bucket) {
+        Path root = directory.resolve(bucket);
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile)
+                    .map(file -> root.relativize(file).toString().replace(java.io.File.separatorChar, '/'))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String endpoint() {

@@ -36,6 +36,9 @@ import org.springframework.validation.annotation.Validated;
  * @param fetch how URL sources are fetched, and which hosts may be
  * @param batches how large a CSV batch may be, and how fast its jobs are created
  * @param webhooks how callbacks are signed and sent
+ * @param role {@code cloud}: renditions go straight to the object store; {@code edge}: they wait in a
+ *     persistent outbox that the uplink drains to the cloud object store
+ * @param uplink the edge role's uplink: the cloud store, its rate, and its back-off while the link is down
  */
 @Validated
 @ConfigurationProperties("stillwater")
@@ -55,7 +58,47 @@ public record StillwaterProperties(
         @Valid @NotNull Engine engine,
         @Valid @NotNull Fetch fetch,
         @Valid @NotNull Batches batches,
-        @Valid @NotNull Webhooks webhooks) {
+        @Valid @NotNull Webhooks webhooks,
+        @NotNull Role role,
+        @Valid @NotNull Uplink uplink) {
+
+    /** Where finished renditions go: straight to the object store, or through the edge's outbox. */
+    public enum Role { CLOUD, EDGE }
+
+    /**
+     * The edge role's uplink: renditions are kept in the local object store and a persistent message per
+     * job waits on {@code queue} (JMS priority from the job's class) until the uplink has copied them to
+     * the cloud store.
+     *
+     * @param queue the outbox queue
+     * @param imagesPerSecond most renditions uploaded per second; 0: no limit
+     * @param bytesPerSecond most rendition bytes uploaded per second, on average; 0: no limit
+     * @param retryInterval while the cloud store cannot be reached, how often it is probed; the outbox
+     *     consumer is paused in between
+     * @param store the cloud object store
+     */
+    public record Uplink(
+            @NotBlank String queue,
+            @Min(0) double imagesPerSecond,
+            @NotNull DataSize bytesPerSecond,
+            @NotNull Duration retryInterval,
+            @Valid @NotNull CloudStore store) {
+
+        /**
+         * The cloud object store. The edge's own store ({@code stillwater.storage}, usually the embedded
+         * one) keeps originals and the renditions waiting for the uplink.
+         *
+         * @param bucket the cloud bucket
+         * @param endpoint S3 endpoint; empty: AWS's endpoint for the region
+         * @param publicEndpoint endpoint named in the access links users get; empty: {@code endpoint}
+         * @param region the region
+         * @param accessKey access key, from the environment; empty: the AWS default credentials chain
+         * @param secretKey secret key, from the environment
+         * @param presignTtl how long an access link stays valid
+         */
+        public record CloudStore(@NotBlank String bucket, String endpoint, String publicEndpoint, @NotBlank String region,
+                String accessKey, String secretKey, @NotNull Duration presignTtl) {}
+    }
 
     /**
      * Callbacks on terminal events, sent from their own queue ({@code stillwater.webhooks}, retried by

@@ -376,6 +376,54 @@ public class JobStore {
         ended(id, JobStatus.SUCCEEDED);
     }
 
+    /**
+     * Edge role: the job's renditions are rendered and kept locally, waiting for the uplink to copy them
+     * to the cloud store. The job stays {@code processing} (it succeeds when they are there, so that its
+     * success and callback mean the links work); its history says so.
+     *
+     * @return whether it is still processing in this run (else nothing is to be sent)
+     */
+    @Transactional
+    public boolean awaitUplink(String id, Integer run, List<Job.Output> outputs) {
+        OffsetDateTime now = now();
+        int updated = jdbc.sql("""
+                UPDATE jobs SET updated_at = :now WHERE id = :id AND run = :run AND status = 'processing'
+                """)
+                .param("now", now).param("id", id).param("run", run(run))
+                .update();
+        if (updated == 0) {
+            return false;
+        }
+        long bytes = outputs.stream().mapToLong(Job.Output::bytes).sum();
+        event(id, JobStatus.PROCESSING, now, "rendered %d output%s (%d bytes), waiting for the uplink"
+                .formatted(outputs.size(), outputs.size() == 1 ? "" : "s", bytes));
+        return true;
+    }
+
+    /** Whether the job is processing in this run: its renditions may still be uplinked. */
+    public boolean awaitingUplink(String id, Integer run) {
+        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE id = :id AND run = :run AND status = 'processing'")
+                .param("id", id).param("run", run(run))
+                .query(Integer.class)
+                .single() > 0;
+    }
+
+    /**
+     * Edge role: one rendition of the job is in the cloud store. Its history entry is dated when the
+     * upload began (as the uplink's rate limit let it go).
+     */
+    @Transactional
+    public void uploaded(String id, Integer run, String name, long bytes, OffsetDateTime startedAt) {
+        int updated = jdbc.sql("""
+                UPDATE jobs SET updated_at = :now WHERE id = :id AND run = :run AND status = 'processing'
+                """)
+                .param("now", now()).param("id", id).param("run", run(run))
+                .update();
+        if (updated > 0) {
+            event(id, JobStatus.PROCESSING, startedAt, "uploaded %s (%d bytes) to the cloud store".formatted(name, bytes));
+        }
+    }
+
     /** Ends a job {@code failed}: a permanent problem that no retry can mend. */
     @Transactional
     public void fail(String id, Integer run, String code, String message) {

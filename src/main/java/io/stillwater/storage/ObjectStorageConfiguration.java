@@ -11,6 +11,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.util.StringUtils;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -26,7 +27,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /**
  * The object store connection. One {@link S3Client} bean, which camel-aws2-s3 picks up by autowiring,
  * so the routes' {@code aws2-s3:} endpoints need no connection options; and one {@link S3Presigner}
- * for download links. With {@code stillwater.storage.embedded.enabled} the client points at the
+ * for download links (both primary: in the edge role the cloud store has a client of its own). With {@code stillwater.storage.embedded.enabled} the client points at the
  * S3-protocol server started here, with credentials generated for this run.
  */
 @Configuration(proxyBeanMethods = false)
@@ -80,7 +81,9 @@ public class ObjectStorageConfiguration {
         return new Connection(endpoint, publicEndpoint, Region.of(storage.region()), credentials);
     }
 
+    /** Primary: the edge role adds the cloud store's client (UplinkConfiguration), named where it is used. */
     @Bean(destroyMethod = "close")
+    @Primary
     S3Client s3Client(Connection connection, StillwaterProperties properties) {
         var builder = S3Client.builder()
                 .region(connection.region())
@@ -95,6 +98,7 @@ public class ObjectStorageConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    @Primary
     S3Presigner s3Presigner(Connection connection) {
         var builder = S3Presigner.builder()
                 .region(connection.region())
@@ -107,7 +111,8 @@ public class ObjectStorageConfiguration {
         return builder.build();
     }
 
-    private static void ensureBucket(S3Client client, String bucket) {
+    /** Creates the bucket when it is missing; used by the uplink as well, once the cloud store answers. */
+    public static void ensureBucket(S3Client client, String bucket) {
         try {
             client.headBucket(b -> b.bucket(bucket));
         } catch (S3Exception e) {

@@ -143,6 +143,9 @@ class JobSpecsTest {
                 new StillwaterProperties.Fetch(List.of(), List.of(), Duration.ofSeconds(5), Duration.ofSeconds(20), 5,
                         "test"),
                 new StillwaterProperties.Batches(DataSize.ofMegabytes(10), 10_000, 20, 50),
-                new StillwaterProperties.Webhooks("secret", 2));
+                new StillwaterProperties.Webhooks("secret", 2),
+                StillwaterProperties.Role.CLOUD,
+                new StillwaterProperties.Uplink("stillwater.outbox", 0, DataSize.ofBytes(0), Duration.ofSeconds(5),
+                        new StillwaterProperties.Uplink.CloudStore("", "", "", "", "", "", Duration.ofHours(1))));
     }
 }
