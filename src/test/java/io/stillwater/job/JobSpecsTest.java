@@ -143,6 +143,7 @@ class JobSpecsTest {
                 new StillwaterProperties.Fetch(List.of(), List.of(), Duration.ofSeconds(5), Duration.ofSeconds(20), 5,
                         "test"),
                 new StillwaterProperties.Batches(DataSize.ofMegabytes(10), 10_000, 20, 50),
-                new StillwaterProperties.Webhooks("secret", 2));
+                new StillwaterProperties.Webhooks("secret", 2),
+                null);
     }
 }
