@@ -116,7 +116,7 @@ public class JobStore {
                 .param("id", fetched.jobId())
                 .update();
         event(fetched.jobId(), job.status(), now(), "%s %s, %d x %d, %d bytes".formatted(
-                source.camera() == null ? "fetched" : "captured from camera " + source.camera().id(),
+                source.camera() == null ? "fetched" : "captured from camera " + source.camera().id() + ":",
                 source.format(), source.width(), source.height(), source.bytes()));
         return find(fetched.jobId()).orElseThrow();
     }
