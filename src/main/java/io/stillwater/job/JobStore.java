@@ -122,15 +122,16 @@ public class JobStore {
     }
 
     /**
-     * The camera job a capture message is for, if its still is still to be taken: the job is queued, of
-     * this run, and has no original yet.
+     * The camera job a capture message is for, while the message has work to do: the job is a camera's,
+     * queued and of this run. One that already has its still was captured by an earlier delivery whose
+     * queueing for processing failed; the capture route then only queues it.
      *
-     * @return the job, or {@code null} when it was cancelled, has ended, was replayed since or already
-     *     has its still (a duplicate message): the message is acknowledged without a capture
+     * @return the job, or {@code null} when it was cancelled, has ended, is being rendered or was
+     *     replayed since: the message is acknowledged without a capture
      */
     public Job captureTarget(String id, Integer run) {
         return find(id).filter(job -> job.status() == JobStatus.QUEUED && job.run() == run(run)
-                && job.source().camera() != null && !job.source().stored()).orElse(null);
+                && job.source().camera() != null).orElse(null);
     }
 
     /** Notes in a queued camera job's history that a capture failed and when it is tried again. */
