@@ -3,6 +3,7 @@ package io.stillwater.camera;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stillwater.config.StillwaterProperties;
+import io.stillwater.embedded.CameraSimulator;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
@@ -43,7 +45,13 @@ public class CameraRegistry {
     private final Map<String, StillwaterProperties.Cameras.Camera> cameras = new LinkedHashMap<>();
     private final Map<String, Status> states = new ConcurrentHashMap<>();
 
-    public CameraRegistry(StillwaterProperties properties, MeterRegistry meters) {
+    /** A base URL naming a camera of the simulator started with the service, wherever it listens. */
+    public static final String SIMULATOR = "simulator:";
+
+    private final ObjectProvider<CameraSimulator> simulator;
+
+    public CameraRegistry(StillwaterProperties properties, MeterRegistry meters, ObjectProvider<CameraSimulator> simulator) {
+        this.simulator = simulator;
         for (StillwaterProperties.Cameras.Camera camera : properties.cameras().registry()) {
             if (cameras.put(camera.id(), camera) != null) {
                 throw new IllegalStateException("stillwater.cameras.registry names camera " + camera.id() + " twice");
@@ -122,6 +130,14 @@ public class CameraRegistry {
 
     private String base(String id) {
         String base = camera(id).baseUrl();
+        if (base.startsWith(SIMULATOR)) {
+            CameraSimulator running = simulator.getIfAvailable();
+            if (running == null) {
+                throw new IllegalStateException("camera " + id + " is the simulator's (" + base
+                        + ") but the simulator is not running (stillwater.cameras.simulator.enabled)");
+            }
+            return running.url() + "/cameras/" + base.substring(SIMULATOR.length());
+        }
         return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 

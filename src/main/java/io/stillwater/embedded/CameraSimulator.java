@@ -89,7 +89,16 @@ public final class CameraSimulator implements AutoCloseable {
 
     /** Starts the simulator and logs where it listens. */
     public static CameraSimulator start(Settings settings) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 50);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 50);
+        } catch (java.net.BindException taken) {
+            // Another process (a second service, a test run) has the port: the simulator is a convenience,
+            // so it takes a free one rather than stop the service; cameras named `simulator:<id>` follow it.
+            log.warn("Camera simulator port {} is taken ({}); listening on a free port instead", settings.port(),
+                    taken.getMessage());
+            server = HttpServer.create(new InetSocketAddress(settings.host(), 0), 50);
+        }
         AtomicInteger count = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(8, r -> {
             Thread thread = new Thread(r, "camera-simulator-" + count.incrementAndGet());
