@@ -9,7 +9,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stillwater.ServiceClient;
 import io.stillwater.ServiceTest;
+import io.stillwater.config.StillwaterProperties;
 import io.stillwater.embedded.CameraSimulator;
+import io.stillwater.job.JobSpecs;
+import io.stillwater.processing.InstanceId;
 import io.stillwater.image.ImageFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -90,6 +94,18 @@ class CamerasTest extends ServiceTest {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StillwaterProperties properties;
+
+    @Autowired
+    JobSpecs specs;
+
+    @Autowired
+    CaptureIntake intake;
 
     private ServiceClient client;
     private ServiceClient operator;
@@ -237,15 +253,27 @@ class CamerasTest extends ServiceTest {
     }
 
     @Test
-    void aScheduleMakesBackgroundCaptureJobs() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> scheduled("succeeded").size() >= 2);
+    void aScheduleMakesBackgroundCaptureJobsAndASecondInstanceNeverFiresTheSameSlot() {
+        // A second instance's schedules on the same database, firing whatever slots it claims.
+        CameraSchedules second = new CameraSchedules(jdbc, properties, specs, new InstanceId(properties));
+        long until = System.currentTimeMillis() + 3000;
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            second.due().forEach(intake::submit);
+            return System.currentTimeMillis() > until;
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> scheduled("succeeded").size() >= 3);
 
         JsonNode job = scheduled("succeeded").get(0);
         assertThat(job.path("priority").asText()).isEqualTo("background");
         assertThat(job.path("source").path("kind").asText()).isEqualTo("camera");
-        assertThat(OffsetDateTime.parse(job.path("source").path("dueAt").asText()).getNano() % 1_000_000_000)
+        assertThat(OffsetDateTime.parse(job.path("source").path("dueAt").asText()).getNano())
                 .as("on the second, as PT1S slots are").isZero();
         assertThat(job.path("metadata").path("schedule").asText()).isEqualTo("true");
+        List<String> slots = new ArrayList<>();
+        for (String status : List.of("queued", "processing", "succeeded")) {
+            scheduled(status).forEach(each -> slots.add(each.path("source").path("dueAt").asText()));
+        }
+        assertThat(slots).as("one job per slot, whichever instance claimed it").doesNotHaveDuplicates();
     }
 
     @Test
@@ -347,7 +375,7 @@ class CamerasTest extends ServiceTest {
     }
 
     private List<JsonNode> scheduled(String status) {
-        JsonNode items = client.get("/api/v1/jobs?priority=background&status=" + status).body().path("items");
+        JsonNode items = client.get("/api/v1/jobs?limit=100&priority=background&status=" + status).body().path("items");
         return StreamSupport.stream(items.spliterator(), false)
                 .filter(job -> job.path("source").path("cameraId").asText().equals("sched")).toList();
     }
