@@ -3,6 +3,8 @@
 ALTER TABLE jobs ADD COLUMN camera_id VARCHAR(64);
 ALTER TABLE jobs ADD COLUMN capture_due_at TIMESTAMP WITH TIME ZONE;
 ALTER TABLE jobs ADD COLUMN captured_at TIMESTAMP WITH TIME ZONE;
+-- Each camera's last capture, as the cameras list shows it, whichever instance took it.
+CREATE INDEX ix_jobs_camera_captured ON jobs (camera_id, captured_at);
 
 -- Each camera's capture slots, shared by every instance: a capture reserves the next free slot (epoch
 -- milliseconds) and records when it really asked the camera (last_at), under the row's lock, so the

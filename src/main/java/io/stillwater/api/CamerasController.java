@@ -77,13 +77,23 @@ public class CamerasController {
 
     public record CameraList(List<CameraView> items) {}
 
+    /**
+     * The state and last error are this instance's (its own health checks and captures); the last capture
+     * is the latest of any instance, from the job store.
+     */
     @GetMapping
     public CameraList list() {
+        Map<String, OffsetDateTime> captured = store.lastCaptures();
         return new CameraList(cameras.all().stream().map(camera -> {
             CameraRegistry.Status status = cameras.status(camera.id());
             return new CameraView(camera.id(), camera.name(), status.state().id(), status.lastCheckedAt(),
-                    status.lastCaptureAt(), status.lastError(), camera.maxCapturesPerMinute(), schedule(camera));
+                    latest(status.lastCaptureAt(), captured.get(camera.id())), status.lastError(),
+                    camera.maxCapturesPerMinute(), schedule(camera));
         }).toList());
+    }
+
+    private static OffsetDateTime latest(OffsetDateTime a, OffsetDateTime b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
     private static Map<String, String> schedule(StillwaterProperties.Cameras.Camera camera) {

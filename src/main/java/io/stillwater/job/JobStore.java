@@ -134,6 +134,19 @@ public class JobStore {
                 && job.source().camera() != null).orElse(null);
     }
 
+    /** When each camera's last still was captured, by any instance: camera id to time. */
+    public Map<String, OffsetDateTime> lastCaptures() {
+        Map<String, OffsetDateTime> last = new HashMap<>();
+        jdbc.sql("SELECT camera_id, MAX(captured_at) AS last_at FROM jobs WHERE camera_id IS NOT NULL GROUP BY camera_id")
+                .query((ResultSet rs) -> {
+                    OffsetDateTime at = rs.getObject("last_at", OffsetDateTime.class);
+                    if (at != null) {
+                        last.put(rs.getString("camera_id"), at);
+                    }
+                });
+        return last;
+    }
+
     /** Notes in a queued camera job's history that a capture failed and when it is tried again. */
     @Transactional
     public void captureFailed(String id, Integer run, String detail) {

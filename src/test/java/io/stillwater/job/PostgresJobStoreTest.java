@@ -117,6 +117,7 @@ class PostgresJobStoreTest {
         assertThat(captured.history()).extracting(Job.Event::detail).containsExactly(null,
                 "capture attempt 1 failed (the camera answered 503)", "captured from camera pen-1: jpeg, 2560 x 1440, 19 bytes");
         assertThat(store.captureTarget(created.id(), 1)).as("stored, but still to be queued").isNotNull();
+        assertThat(store.lastCaptures()).containsEntry("pen-1", taken);
         assertThat(store.cancel(created.id())).isEqualTo(CancelOutcome.CANCELLED);
         assertThat(store.captureTarget(created.id(), 1)).isNull();
     }
