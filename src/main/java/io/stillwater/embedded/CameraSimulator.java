@@ -78,6 +78,7 @@ public final class CameraSimulator implements AutoCloseable {
         volatile boolean offline;
         final AtomicInteger failNext = new AtomicInteger();
         final List<Long> requests = new CopyOnWriteArrayList<>();
+        volatile String authorization;
     }
 
     private CameraSimulator(Settings settings, HttpServer server, ExecutorService threads) {
@@ -134,6 +135,11 @@ public final class CameraSimulator implements AutoCloseable {
     /** When each still request for the camera arrived, in epoch milliseconds, oldest first. */
     public List<Long> requests(String cameraId) {
         return List.copyOf(camera(cameraId).requests);
+    }
+
+    /** The {@code Authorization} header of the camera's last still request, or {@code null}. */
+    public String lastAuthorization(String cameraId) {
+        return camera(cameraId).authorization;
     }
 
     private Camera camera(String cameraId) {
@@ -204,6 +210,7 @@ public final class CameraSimulator implements AutoCloseable {
     private void still(HttpExchange exchange, String id, Camera camera) throws IOException {
         long now = System.currentTimeMillis();
         camera.requests.add(now);
+        camera.authorization = exchange.getRequestHeaders().getFirst("Authorization");
         if (camera.offline) {
             text(exchange, 503, "camera " + id + " is offline");
             return;

@@ -181,6 +181,10 @@ class CamerasTest extends ServiceTest {
         assertThat(output.path("width").asInt()).isEqualTo(256);
 
         assertThat(camera(client.get("/api/v1/cameras").body(), "pen-1").path("lastCaptureAt").isTextual()).isTrue();
+        // pen-1 is configured with credentials, pen-2 without.
+        assertThat(simulator.lastAuthorization("pen-1")).isEqualTo("Basic "
+                + java.util.Base64.getEncoder().encodeToString("farm:pen-secret".getBytes(StandardCharsets.UTF_8)));
+        assertThat(simulator.lastAuthorization("pen-2")).isNull();
     }
 
     @Test
