@@ -22,9 +22,10 @@ RUN --mount=type=cache,target=/root/.m2 \
 
 FROM eclipse-temurin:17.0.13_11-jre
 # libjpeg-turbo's TurboJPEG library (Ubuntu's package libturbojpeg, libturbojpeg.so.0): the engine
-# decodes and encodes JPEG with it (stillwater.engine.turbojpeg: auto).
+# decodes and encodes JPEG with it (stillwater.engine.turbojpeg: auto). Fonts: the camera simulator
+# writes the camera id and time into its frames.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libturbojpeg \
+ && apt-get install -y --no-install-recommends libturbojpeg fontconfig fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 # /app/data: stillwater.data-dir (./data), written only by the embedded parts of the default profile.
 RUN groupadd --system --gid 10001 stillwater \

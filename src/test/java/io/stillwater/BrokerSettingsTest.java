@@ -49,7 +49,7 @@ class BrokerSettingsTest extends ServiceTest {
                 .map(CoreAddressConfiguration::getName).toList();
 
         assertThat(addresses).contains("DLQ", "ExpiryQueue").containsAll(JOB_QUEUES);
-        assertThat(addresses).contains("stillwater.webhooks", "stillwater.webhooks.DLQ");
+        assertThat(addresses).contains("stillwater.webhooks", "stillwater.webhooks.DLQ", "stillwater.captures");
         // Declared addresses, and ones a client might create later.
         assertThat(concat(addresses, List.of("stillwater.other", "anything.else")))
                 .allSatisfy(address -> assertThat(String.valueOf(standaloneSettings.getMatch(address).getDeadLetterAddress()))
@@ -61,7 +61,7 @@ class BrokerSettingsTest extends ServiceTest {
         ActiveMQServer server = embedded.getActiveMQServer();
         List<String> addresses = server.getPostOffice().getAddresses().stream().map(SimpleString::toString).toList();
 
-        assertThat(addresses).containsAll(JOB_QUEUES).contains("DLQ", "ExpiryQueue");
+        assertThat(addresses).containsAll(JOB_QUEUES).contains("DLQ", "ExpiryQueue", "stillwater.captures");
         assertThat(addresses).allSatisfy(address ->
                 assertThat(String.valueOf(server.getAddressSettingsRepository().getMatch(address).getDeadLetterAddress()))
                         .as("dead-letter address of %s", address).isEqualTo(deadLetterAddressOf(address)));

@@ -25,17 +25,25 @@ public record JobView(
         Map<String, String> metadata,
         List<Job.Event> history) {
 
-    /** Where the image came from and, once it is stored, what its header said. */
+    /**
+     * Where the image came from and, once it is stored, what its header said; for a camera's still, the
+     * camera, when the still is due and when it was captured.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Source(String kind, String url, String format, Integer width, Integer height, Long bytes,
-            String filename) {
+            String filename, String cameraId, OffsetDateTime dueAt, OffsetDateTime capturedAt) {
 
         static Source of(Job.Source source) {
+            Job.Camera camera = source.camera();
+            String cameraId = camera == null ? null : camera.id();
+            OffsetDateTime dueAt = camera == null ? null : camera.dueAt();
+            OffsetDateTime capturedAt = camera == null ? null : camera.capturedAt();
             if (!source.stored()) {
-                return new Source(source.kind(), source.url(), null, null, null, null, source.filename());
+                return new Source(source.kind(), source.url(), null, null, null, null, source.filename(), cameraId,
+                        dueAt, capturedAt);
             }
             return new Source(source.kind(), source.url(), source.format(), source.width(), source.height(),
-                    source.bytes(), source.filename());
+                    source.bytes(), source.filename(), cameraId, dueAt, capturedAt);
         }
     }
 

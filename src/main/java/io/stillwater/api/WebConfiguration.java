@@ -16,6 +16,6 @@ public class WebConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(rateLimit).addPathPatterns("/api/v1/jobs", "/api/v1/jobs/**");
+        registry.addInterceptor(rateLimit).addPathPatterns("/api/v1/jobs", "/api/v1/jobs/**", "/api/v1/cameras/*/captures");
     }
 }

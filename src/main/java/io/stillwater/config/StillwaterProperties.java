@@ -39,6 +39,7 @@ import org.springframework.validation.annotation.Validated;
  * @param role {@code cloud}: renditions go straight to the object store; {@code edge}: they wait in a
  *     persistent outbox that the uplink drains to the cloud object store
  * @param uplink the edge role's uplink: the cloud store, its rate, and its back-off while the link is down
+ * @param cameras the underwater cameras stills are captured from, and the simulator that plays them
  */
 @Validated
 @ConfigurationProperties("stillwater")
@@ -60,7 +61,8 @@ public record StillwaterProperties(
         @Valid @NotNull Batches batches,
         @Valid @NotNull Webhooks webhooks,
         @NotNull Role role,
-        @Valid @NotNull Uplink uplink) {
+        @Valid @NotNull Uplink uplink,
+        @Valid @NotNull Cameras cameras) {
 
     /** Where finished renditions go: straight to the object store, or through the edge's outbox. */
     public enum Role { CLOUD, EDGE }
@@ -98,6 +100,89 @@ public record StillwaterProperties(
          */
         public record CloudStore(@NotBlank String bucket, String endpoint, String publicEndpoint, @NotBlank String region,
                 String accessKey, String secretKey, @NotNull Duration presignTtl) {}
+    }
+
+    /**
+     * Cameras and their captures ({@code /api/v1/cameras}). A capture request waits on its own queue and
+     * is served by capture consumers of its own, so an offline camera never holds a processing worker.
+     *
+     * @param registry the cameras users address by id; their addresses and credentials are never shown
+     * @param queue the Artemis queue capture requests wait on
+     * @param concurrency capture consumers in this instance (each waits at most one camera's timeout)
+     * @param maxStills most stills one capture request may ask for ({@code count})
+     * @param maxInterval longest {@code intervalSeconds} between two stills of one request
+     * @param healthInterval how often every camera's {@code /health} is asked
+     * @param scheduleTick how often schedules are looked at for a due slot
+     * @param retry how a capture that fails is tried again before its job is dead-lettered
+     * @param simulator the camera simulator started with the service
+     */
+    public record Cameras(
+            @NotNull List<@Valid Camera> registry,
+            @NotBlank String queue,
+            @Positive int concurrency,
+            @Positive int maxStills,
+            @NotNull Duration maxInterval,
+            @NotNull Duration healthInterval,
+            @NotNull Duration scheduleTick,
+            @Valid @NotNull CaptureRetry retry,
+            @Valid @NotNull Simulator simulator) {
+
+        public Cameras {
+            registry = registry == null ? List.of() : List.copyOf(registry);
+        }
+
+        /**
+         * One camera.
+         *
+         * @param id how users address it ({@code [a-z0-9-]}, unique)
+         * @param name what people call it
+         * @param baseUrl its still-capture API: {@code <base-url>/still.jpg} and {@code <base-url>/health}
+         * @param username HTTP Basic user, if the camera wants one
+         * @param password HTTP Basic password, from the environment
+         * @param maxCapturesPerMinute the fastest the camera is asked for stills, whoever asks
+         * @param timeout connect and read timeout of each request to it
+         * @param schedule background captures on a schedule, or none
+         */
+        public record Camera(
+                @NotBlank @jakarta.validation.constraints.Pattern(regexp = "[a-z0-9][a-z0-9-]{0,63}") String id,
+                @NotBlank String name,
+                @NotBlank String baseUrl,
+                String username,
+                String password,
+                @Positive int maxCapturesPerMinute,
+                @NotNull Duration timeout,
+                @Valid Schedule schedule) {}
+
+        /**
+         * @param every a still every this long (ISO-8601 such as {@code PT15M}, or {@code 15m}), aligned to
+         *     the epoch so every instance computes the same slots
+         * @param cron a Spring cron expression (six fields, seconds first), in UTC
+         */
+        public record Schedule(Duration every, String cron) {}
+
+        /**
+         * @param maxAttempts captures tried per still before its job is dead-lettered ({@code camera-unreachable})
+         * @param delay wait before the second attempt
+         * @param multiplier growth of the wait per attempt
+         * @param maxDelay longest wait
+         */
+        public record CaptureRetry(@Positive int maxAttempts, @NotNull Duration delay, @Min(1) double multiplier,
+                @NotNull Duration maxDelay) {}
+
+        /**
+         * @param enabled start the simulator with the service
+         * @param host address it binds to
+         * @param port port it listens on
+         * @param cameras the camera ids it plays
+         * @param width width of its frames
+         * @param height height of its frames
+         * @param latency how long it takes to answer a still
+         * @param failureRate share of stills answered 503
+         */
+        public record Simulator(boolean enabled, @NotBlank String host, @Min(0) int port, @NotNull List<String> cameras,
+                @Positive int width, @Positive int height, @NotNull Duration latency,
+                @jakarta.validation.constraints.DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1")
+                double failureRate) {}
     }
 
     /**

@@ -39,6 +39,7 @@ public class DeadLetters implements AutoCloseable {
     private final JobStore store;
     private final ProducerTemplate routes;
     private final String queuePrefix;
+    private final String captureQueue;
     private final long pauseNanos;
     private final ExecutorService bulk = Executors.newSingleThreadExecutor(r -> new Thread(r, "dead-letter-replay"));
 
@@ -46,11 +47,15 @@ public class DeadLetters implements AutoCloseable {
         this.store = store;
         this.routes = routes;
         this.queuePrefix = properties.jobs().queuePrefix();
+        this.captureQueue = properties.cameras().queue();
         this.pauseNanos = (long) (TimeUnit.SECONDS.toNanos(1) / properties.deadLetters().replayPerSecond());
     }
 
     public Entry entry(Job job) {
-        return new Entry(job.id(), queuePrefix + "." + job.priority().id(),
+        // A camera job whose still was never taken failed on the capture queue, and is replayed there.
+        String queue = job.source().camera() != null && !job.source().stored() ? captureQueue
+                : queuePrefix + "." + job.priority().id();
+        return new Entry(job.id(), queue,
                 job.error() == null ? null : job.error().code(), job.error() == null ? null : job.error().message(),
                 job.attempts(), job.updatedAt());
     }

@@ -55,15 +55,31 @@ public record Job(
      * @param bytes size of the original
      * @param sha256 hex digest of the original
      * @param filename the client's file name, shown only
+     * @param camera for a {@code camera} source: which camera, when the still is due and when it was taken
      */
     public record Source(String kind, String url, String originalKey, String format, int width, int height, long bytes,
-            String sha256, String filename) {
+            String sha256, String filename, Camera camera) {
+
+        /** A source that is not a camera's. */
+        public Source(String kind, String url, String originalKey, String format, int width, int height, long bytes,
+                String sha256, String filename) {
+            this(kind, url, originalKey, format, width, height, bytes, sha256, filename, null);
+        }
 
         /** Whether the image is in the object store: always for an upload, once fetched for a URL. */
         public boolean stored() {
             return originalKey != null;
         }
     }
+
+    /**
+     * The camera a still is (or was) captured from.
+     *
+     * @param id the camera's id in {@code stillwater.cameras.registry}
+     * @param dueAt when the still is to be taken
+     * @param capturedAt when the camera answered with it; {@code null} until then
+     */
+    public record Camera(String id, OffsetDateTime dueAt, OffsetDateTime capturedAt) {}
 
     /** A stored rendition. */
     public record Output(String name, String format, int width, int height, long bytes, String key) {}

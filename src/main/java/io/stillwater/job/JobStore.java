@@ -67,9 +67,10 @@ public class JobStore {
         jdbc.sql("""
                 INSERT INTO jobs (id, status, priority, source_kind, source_url, original_key, source_format,
                     source_width, source_height, source_bytes, source_sha256, source_filename, outputs_spec,
-                    callback_url, metadata, idempotency_key, cache_key, attempts, created_at, updated_at)
+                    callback_url, metadata, idempotency_key, cache_key, attempts, created_at, updated_at, camera_id,
+                    capture_due_at)
                 VALUES (:id, :status, :priority, :kind, :url, :key, :format, :width, :height, :bytes, :sha256,
-                    :filename, :spec, :callback, :metadata, :idempotencyKey, :cacheKey, 0, :now, :now)
+                    :filename, :spec, :callback, :metadata, :idempotencyKey, :cacheKey, 0, :now, :now, :cameraId, :dueAt)
                 """)
                 .param("id", submission.jobId())
                 .param("status", JobStatus.QUEUED.id())
@@ -89,6 +90,8 @@ public class JobStore {
                 .param("idempotencyKey", submission.idempotencyKey())
                 .param("cacheKey", submission.cacheKey())
                 .param("now", now)
+                .param("cameraId", source.camera() == null ? null : source.camera().id())
+                .param("dueAt", source.camera() == null ? null : source.camera().dueAt())
                 .update();
         event(submission.jobId(), JobStatus.QUEUED, now, null);
         // What was just written, without reading it back: intake calls this for every job.
@@ -109,7 +112,8 @@ public class JobStore {
         Job.Source source = fetched.source();
         jdbc.sql("""
                 UPDATE jobs SET original_key = :key, source_format = :format, source_width = :width,
-                    source_height = :height, source_bytes = :bytes, source_sha256 = :sha256, cache_key = :cacheKey
+                    source_height = :height, source_bytes = :bytes, source_sha256 = :sha256, cache_key = :cacheKey,
+                    captured_at = COALESCE(CAST(:capturedAt AS TIMESTAMP WITH TIME ZONE), captured_at)
                 WHERE id = :id
                 """)
                 .param("key", source.originalKey())
@@ -119,11 +123,50 @@ public class JobStore {
                 .param("bytes", source.bytes())
                 .param("sha256", source.sha256())
                 .param("cacheKey", CacheKeys.job(source.sha256(), job.outputsSpec()))
+                .param("capturedAt", source.camera() == null ? null : source.camera().capturedAt())
                 .param("id", fetched.jobId())
                 .update();
-        event(fetched.jobId(), JobStatus.PROCESSING, now(), "fetched %s, %d x %d, %d bytes".formatted(
+        event(fetched.jobId(), job.status(), now(), "%s %s, %d x %d, %d bytes".formatted(
+                source.camera() == null ? "fetched" : "captured from camera " + source.camera().id() + ":",
                 source.format(), source.width(), source.height(), source.bytes()));
         return find(fetched.jobId()).orElseThrow();
+    }
+
+    /**
+     * The camera job a capture message is for, while the message has work to do: the job is a camera's,
+     * queued and of this run. One that already has its still was captured by an earlier delivery whose
+     * queueing for processing failed; the capture route then only queues it.
+     *
+     * @return the job, or {@code null} when it was cancelled, has ended, is being rendered or was
+     *     replayed since: the message is acknowledged without a capture
+     */
+    public Job captureTarget(String id, Integer run) {
+        return find(id).filter(job -> job.status() == JobStatus.QUEUED && job.run() == run(run)
+                && job.source().camera() != null).orElse(null);
+    }
+
+    /** When each camera's last still was captured, by any instance: camera id to time. */
+    public Map<String, OffsetDateTime> lastCaptures() {
+        Map<String, OffsetDateTime> last = new HashMap<>();
+        jdbc.sql("SELECT camera_id, MAX(captured_at) AS last_at FROM jobs WHERE camera_id IS NOT NULL GROUP BY camera_id")
+                .query((ResultSet rs) -> {
+                    OffsetDateTime at = rs.getObject("last_at", OffsetDateTime.class);
+                    if (at != null) {
+                        last.put(rs.getString("camera_id"), at);
+                    }
+                });
+        return last;
+    }
+
+    /** Notes in a queued camera job's history that a capture failed and when it is tried again. */
+    @Transactional
+    public void captureFailed(String id, Integer run, String detail) {
+        OffsetDateTime now = now();
+        int updated = jdbc.sql("UPDATE jobs SET updated_at = :now WHERE id = :id AND run = :run AND status = 'queued'")
+                .param("now", now).param("id", id).param("run", run(run)).update();
+        if (updated > 0) {
+            event(id, JobStatus.QUEUED, now, detail);
+        }
     }
 
     /** Removes a job whose message could not be queued, so no accepted job is left without one. */
@@ -507,6 +550,9 @@ public class JobStore {
     private Job job(ResultSet rs, int row) throws SQLException {
         String id = rs.getString("id");
         String errorCode = rs.getString("error_code");
+        String cameraId = rs.getString("camera_id");
+        Job.Camera camera = cameraId == null ? null : new Job.Camera(cameraId,
+                rs.getObject("capture_due_at", OffsetDateTime.class), rs.getObject("captured_at", OffsetDateTime.class));
         return new Job(
                 id,
                 JobStatus.byId(rs.getString("status")).orElseThrow(),
@@ -514,7 +560,7 @@ public class JobStore {
                 new Job.Source(rs.getString("source_kind"), rs.getString("source_url"), rs.getString("original_key"),
                         rs.getString("source_format"),
                         rs.getInt("source_width"), rs.getInt("source_height"), rs.getLong("source_bytes"),
-                        rs.getString("source_sha256"), rs.getString("source_filename")),
+                        rs.getString("source_sha256"), rs.getString("source_filename"), camera),
                 read(rs.getString("outputs_spec"), OUTPUTS),
                 rs.getString("callback_url"),
                 read(rs.getString("metadata"), STRINGS),

@@ -17,9 +17,15 @@ import java.util.UUID;
  * @param idempotencyKey the client's {@code Idempotency-Key}, if sent
  * @param info the header, once inspected
  * @param url the URL the image is (or was) fetched from, for a URL source; {@code null} for an upload
+ * @param camera the camera a still is captured from, for a camera source; {@code null} otherwise
  */
 public record Submission(String jobId, byte[] data, String filename, JobRequest request, String idempotencyKey,
-        ImageInfo info, URI url) {
+        ImageInfo info, URI url, Job.Camera camera) {
+
+    public Submission(String jobId, byte[] data, String filename, JobRequest request, String idempotencyKey,
+            ImageInfo info, URI url) {
+        this(jobId, data, filename, request, idempotencyKey, info, url, null);
+    }
 
     /** The longest file name kept, as the job store's column allows. */
     static final int MAX_FILENAME = 255;
@@ -32,6 +38,20 @@ public record Submission(String jobId, byte[] data, String filename, JobRequest 
     /** A job whose image the worker fetches from {@code url}: nothing to inspect or store at intake. */
     public static Submission ofUrl(URI url, JobRequest request, String idempotencyKey) {
         return new Submission(UUID.randomUUID().toString(), null, null, request, idempotencyKey, null, url);
+    }
+
+    /** A still to be captured from a camera when it is due: nothing to inspect or store at intake. */
+    public static Submission ofCamera(String cameraId, java.time.OffsetDateTime dueAt, JobRequest request,
+            String idempotencyKey) {
+        return new Submission(UUID.randomUUID().toString(), null, null, request, idempotencyKey, null, null,
+                new Job.Camera(cameraId, dueAt, null));
+    }
+
+    /** The still a camera answered with for a camera job, to be checked and stored as that job's original. */
+    public static Submission captured(Job job, byte[] data, java.time.OffsetDateTime capturedAt) {
+        Job.Camera camera = job.source().camera();
+        return new Submission(job.id(), data, null, null, null, null, null,
+                new Job.Camera(camera.id(), camera.dueAt(), capturedAt));
     }
 
     /** The image a worker fetched for a URL job, to be checked and stored as that job's original. */
@@ -56,7 +76,7 @@ public record Submission(String jobId, byte[] data, String filename, JobRequest 
     }
 
     public Submission withInfo(ImageInfo inspected) {
-        return new Submission(jobId, data, filename, request, idempotencyKey, inspected, url);
+        return new Submission(jobId, data, filename, request, idempotencyKey, inspected, url, camera);
     }
 
     public String originalKey() {
@@ -76,13 +96,13 @@ public record Submission(String jobId, byte[] data, String filename, JobRequest 
 
     /** The job's source as recorded: for a URL not yet fetched, only the URL. */
     Job.Source source() {
-        String kind = url == null ? "upload" : "url";
+        String kind = camera != null ? "camera" : url == null ? "upload" : "url";
         String link = url == null ? null : url.toString();
         if (info == null) {
-            return new Job.Source(kind, link, null, null, 0, 0, 0, null, filename);
+            return new Job.Source(kind, link, null, null, 0, 0, 0, null, filename, camera);
         }
         return new Job.Source(kind, link, originalKey(), info.format().id(), info.width(), info.height(), data.length,
-                sha256(data), filename);
+                sha256(data), filename, camera);
     }
 
     /**

@@ -44,8 +44,9 @@ public class SecurityConfiguration {
     /** The role an API key grants: submit, read and cancel jobs and batches. */
     public static final String INTAKE = "INTAKE";
 
-    /** What clients use with an API key: jobs and CSV batches. */
-    static final String[] JOBS = {"/api/v1/jobs", "/api/v1/jobs/**", "/api/v1/batches", "/api/v1/batches/**"};
+    /** What clients use with an API key: jobs, CSV batches and camera captures. */
+    static final String[] JOBS = {"/api/v1/jobs", "/api/v1/jobs/**", "/api/v1/batches", "/api/v1/batches/**",
+        "/api/v1/cameras", "/api/v1/cameras/**"};
 
     /** What clients and operators may read to compose a job: the configured presets. */
     static final String PRESETS = "/api/v1/presets";
@@ -107,7 +108,8 @@ public class SecurityConfiguration {
     private static boolean isJobs(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         return path.equals("/api/v1/jobs") || path.startsWith("/api/v1/jobs/") || path.equals("/api/v1/batches")
-                || path.startsWith("/api/v1/batches/") || path.equals(PRESETS);
+                || path.startsWith("/api/v1/batches/") || path.equals(PRESETS) || path.equals("/api/v1/cameras")
+                || path.startsWith("/api/v1/cameras/");
     }
 
     @Bean

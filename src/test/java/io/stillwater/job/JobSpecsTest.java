@@ -146,6 +146,7 @@ class JobSpecsTest {
                 new StillwaterProperties.Webhooks("secret", 2),
                 StillwaterProperties.Role.CLOUD,
                 new StillwaterProperties.Uplink("stillwater.outbox", 0, DataSize.ofBytes(0), Duration.ofSeconds(5),
-                        new StillwaterProperties.Uplink.CloudStore("", "", "", "", "", "", Duration.ofHours(1))));
+                        new StillwaterProperties.Uplink.CloudStore("", "", "", "", "", "", Duration.ofHours(1))),
+                null);
     }
 }

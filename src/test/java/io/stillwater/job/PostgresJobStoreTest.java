@@ -94,6 +94,35 @@ class PostgresJobStoreTest {
     }
 
     @Test
+    void aCameraJobHasItsCameraAndDueTimeUntilItsStillIsRecordedWithTheCaptureTime() {
+        JobRequest request = new JobRequest(Priority.BACKGROUND, OUTPUTS, null, Map.of());
+        OffsetDateTime due = OffsetDateTime.of(2026, 11, 26, 8, 15, 0, 0, ZoneOffset.UTC);
+        Job created = store.create(Submission.ofCamera("pen-1", due, request, null));
+
+        Job queued = store.find(created.id()).orElseThrow();
+        assertThat(queued.source()).isEqualTo(new Job.Source("camera", null, null, null, 0, 0, 0, null, null,
+                new Job.Camera("pen-1", due, null)));
+        assertThat(store.captureTarget(created.id(), 1)).isEqualTo(queued);
+        assertThat(store.captureTarget(created.id(), 2)).as("another run's message").isNull();
+
+        store.captureFailed(created.id(), 1, "capture attempt 1 failed (the camera answered 503)");
+        OffsetDateTime taken = OffsetDateTime.of(2026, 11, 26, 8, 15, 1, 250_000_000, ZoneOffset.UTC);
+        byte[] data = "captured jpeg bytes".getBytes(StandardCharsets.UTF_8);
+        Job captured = store.recordSource(Submission.captured(queued, data, taken)
+                .withInfo(new ImageInfo(ImageFormat.JPEG, 2560, 1440, 1)));
+
+        assertThat(captured.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(captured.source().camera()).isEqualTo(new Job.Camera("pen-1", due, taken));
+        assertThat(captured.source().originalKey()).isEqualTo("originals/" + created.id() + ".jpg");
+        assertThat(captured.history()).extracting(Job.Event::detail).containsExactly(null,
+                "capture attempt 1 failed (the camera answered 503)", "captured from camera pen-1: jpeg, 2560 x 1440, 19 bytes");
+        assertThat(store.captureTarget(created.id(), 1)).as("stored, but still to be queued").isNotNull();
+        assertThat(store.lastCaptures()).containsEntry("pen-1", taken);
+        assertThat(store.cancel(created.id())).isEqualTo(CancelOutcome.CANCELLED);
+        assertThat(store.captureTarget(created.id(), 1)).isNull();
+    }
+
+    @Test
     void aUrlJobHasOnlyItsUrlUntilTheFetchedImageIsRecorded() {
         JobRequest request = new JobRequest(Priority.NORMAL, OUTPUTS, null, Map.of());
         Job created = store.create(Submission.ofUrl(URI.create("https://images.example/a.jpg"), request, null));
