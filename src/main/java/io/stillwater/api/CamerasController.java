@@ -1,5 +1,14 @@
 package io.stillwater.api;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,6 +53,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code /api/v1/cameras}: the configured cameras with their live state, and capture requests. A camera
  * is named by its id only; its address and credentials are never shown.
  */
+@Tag(name = "Cameras", description = "Underwater cameras: their state, and stills captured on request")
 @RestController
 @RequestMapping("/api/v1/cameras")
 public class CamerasController {
@@ -81,6 +91,13 @@ public class CamerasController {
      * The state and last error are this instance's (its own health checks and captures); the last capture
      * is the latest of any instance, from the job store.
      */
+    @Operation(summary = "List the cameras", description = """
+            Every configured camera with its live state (`online`, `offline`, or `unknown` before its first health \
+            check), when it was last checked and last captured, its last error, its rate and its schedule. \
+            Cameras are named by id only: their addresses and credentials are never shown.""",
+            security = {@SecurityRequirement(name = OpenApiConfiguration.API_KEY),
+                        @SecurityRequirement(name = OpenApiConfiguration.OPERATOR)})
+    @ApiResponse(responseCode = "200", description = "The cameras and their state")
     @GetMapping
     public CameraList list() {
         Map<String, OffsetDateTime> captured = store.lastCaptures();
@@ -107,8 +124,32 @@ public class CamerasController {
     /** The jobs a capture request made: one per still, in the order they are due. */
     public record Captures(String cameraId, List<JobView> jobs) {}
 
+    @Operation(summary = "Ask a camera for stills", description = """
+            Queues `count` stills (default 1), `intervalSeconds` apart (default 0), each a job of its own with \
+            source kind `camera`. The request waits in a persistent queue; the camera is asked no faster than \
+            its configured rate, retried with back-off while it is unreachable, and each still then goes through \
+            the same transform, store and notify steps as an upload. The other fields are a job's spec: \
+            `priority`, `preset` or `outputs`, `callbackUrl`, `metadata`.""",
+            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object"),
+                    examples = @ExampleObject(value = """
+                            {"count": 3, "intervalSeconds": 10, "priority": "normal", "preset": "web", \
+                            "callbackUrl": "https://farm.example/hooks/stills"}"""))))
+    @ApiResponse(responseCode = "202", description = "Queued: one job per still, in the order they are due",
+            headers = @Header(name = "Location", description = "The first still's job: /api/v1/jobs/{id}"))
+    @ApiResponse(responseCode = "400", description = "An invalid count, interval or spec; `field` names it")
+    @ApiResponse(responseCode = "404", description = "No such camera")
+    @ApiResponse(responseCode = "413", description = "The JSON body is over the limit")
+    @ApiResponse(responseCode = "422", description = "An Idempotency-Key reused for another request")
+    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
+    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
     @PostMapping(path = "/{id}/captures", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Captures> capture(@PathVariable String id, HttpServletRequest http,
+    public ResponseEntity<Captures> capture(@Parameter(description = "The camera's id") @PathVariable String id,
+            @Parameter(hidden = true) HttpServletRequest http,
+            @Parameter(description = "Makes a retried request safe: the same key returns the same jobs")
             @RequestHeader(name = JobsController.IDEMPOTENCY_KEY, required = false) String idempotencyKey)
             throws IOException {
         if (cameras.find(id).isEmpty()) {

@@ -51,11 +51,17 @@ public class QueueMetrics implements SmartLifecycle {
         }
     }
 
-    /** The job queues of each priority class, the dead-letter queue, and the webhook queue and its own. */
+    /**
+     * The job queues of each priority class, the capture queue, the dead-letter queue, the webhook queue and its
+     * own, and in the edge role the uplink's outbox.
+     */
     static List<String> queues(StillwaterProperties properties) {
         String prefix = properties.jobs().queuePrefix();
-        return Stream.of(prefix + ".urgent", prefix + ".normal", prefix + ".background",
-                properties.jobs().deadLetterQueue(), "stillwater.webhooks", "stillwater.webhooks.DLQ").distinct().toList();
+        Stream<String> outbox = properties.role() == StillwaterProperties.Role.EDGE
+                ? Stream.of(properties.uplink().queue()) : Stream.empty();
+        return Stream.concat(Stream.of(prefix + ".urgent", prefix + ".normal", prefix + ".background",
+                properties.cameras().queue(), properties.jobs().deadLetterQueue(), "stillwater.webhooks",
+                "stillwater.webhooks.DLQ"), outbox).distinct().toList();
     }
 
     /** Reads every queue now; the refresher calls this. */
