@@ -42,6 +42,6 @@ class UplinkRateTest {
                 bytesPerSecond, Duration.ofSeconds(1), new StillwaterProperties.Uplink.CloudStore("stillwater", "",
                         "", "us-east-1", "", "", Duration.ofHours(1)));
         return new StillwaterProperties(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, StillwaterProperties.Role.EDGE, uplink);
+                null, null, null, StillwaterProperties.Role.EDGE, uplink, null);
     }
 }
