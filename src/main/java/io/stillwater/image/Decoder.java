@@ -78,6 +78,34 @@ final class Decoder {
         return decode(source, info, subsampling);
     }
 
+    /**
+     * A JPEG on the pure-Java path: ordinary ones (YCbCr or greyscale, Huffman-coded, 8-bit) through
+     * {@link JpegDecoder}, scaled in the DCT domain to 1/{@code denominator}; anything it does not
+     * handle or fails on (damaged data included, which ImageIO then judges as before) takes the ImageIO
+     * path of {@link #decode}, subsampled by {@code subsampling}.
+     */
+    static BufferedImage decodeJpegJava(byte[] source, ImageInfo info, int subsampling, int denominator) {
+        int components = JpegComponents.count(source);
+        if ((components == 1 || components == 3) && useJavaDecoder(source)) {
+            try {
+                BufferedImage image = JpegDecoder.decode(source, info.width(), info.height(), denominator);
+                ICC_ColorSpace embedded = IccProfiles.nonSrgbRgb(IccProfiles.read(ImageFormat.JPEG, source));
+                if (embedded != null) {
+                    toSrgb(image, embedded);
+                }
+                return image;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "the Java JPEG decoder left a file to ImageIO: " + e.getMessage());
+            }
+        }
+        return decode(source, info, subsampling);
+    }
+
+    private static boolean useJavaDecoder(byte[] source) {
+        String which = System.getProperty("stillwater.bench.javadecoder", "all");
+        return which.equals("all") || (which.equals("progressive") && JpegComponents.progressive(source));
+    }
+
     static BufferedImage decode(byte[] source, ImageInfo info, int subsampling) {
         ImageFormat format = info.format();
         if (format == ImageFormat.JPEG) {

@@ -178,7 +178,9 @@ public final class ImageEngine {
             boolean nativeJpeg) {
         BufferedImage decoded = nativeJpeg
                 ? Decoder.decodeJpeg(source, info, subsampling(fraction), dctDenominator(fraction))
-                : Decoder.decode(source, info, subsampling(fraction));
+                : info.format() == ImageFormat.JPEG
+                        ? Decoder.decodeJpegJava(source, info, subsampling(fraction), dctDenominator(fraction))
+                        : Decoder.decode(source, info, subsampling(fraction));
         BufferedImage image = Orientation.apply(decoded, info.orientation());
         KeptMetadata kept = null;
         List<Rendition> renditions = new ArrayList<>(outputs.size());
