@@ -58,6 +58,11 @@ final class JpegDecoder {
         /** Per length: symbol index of a code = code + offset. */
         final int[] offset = new int[17];
         final int[] symbols;
+        /**
+         * For an AC table, a 9-bit peek whose code and extra bits both fit: value << 16 | run << 8 |
+         * bits used; 0 otherwise.
+         */
+        final int[] fastAc = new int[1 << 9];
 
         Huffman(int[] counts, int[] symbols) {
             this.symbols = symbols;
@@ -90,6 +95,17 @@ final class JpegDecoder {
                 code <<= 1;
             }
             maxCode[17] = Integer.MAX_VALUE;
+            for (int peek = 0; peek < lookup.length; peek++) {
+                int entry = lookup[peek];
+                int len = entry >> 8, rs = entry & 0xFF, size = rs & 15;
+                if (entry != 0 && size != 0 && len + size <= 9) {
+                    int v = (peek >> (9 - len - size)) & ((1 << size) - 1);
+                    if (v < (1 << (size - 1))) {
+                        v -= (1 << size) - 1;
+                    }
+                    fastAc[peek] = v << 16 | (rs >> 4) << 8 | (len + size);
+                }
+            }
         }
     }
 
@@ -106,9 +122,12 @@ final class JpegDecoder {
         int coverH;
         /** Kept coefficients, {@code kept} per block, natural order within the kept k x k corner. */
         short[] coef;
+        /** The component's samples at the output scale, once transformed. */
+        byte[] plane;
         /** Progressive only: per block, a bit per zig-zag index that is non-zero. */
         long[] nonZero;
         int[] quant;
+        float[] idctTable;
         int pred;
         int dcTable;
         int acTable;
@@ -143,6 +162,8 @@ final class JpegDecoder {
     private int mcusX;
     private int mcusY;
     private boolean sawScan;
+    /** Sequential, all components in one scan: transformed a row of MCUs at a time. */
+    private boolean streaming;
 
     // The bit reader.
     private int pos;
@@ -151,6 +172,7 @@ final class JpegDecoder {
     /** Zero bits appended after a marker or the end of the data; reading into them means truncation. */
     private int padding;
     private int eobRun;
+    private final float[] work = new float[64];
 
     private JpegDecoder(byte[] data, int width, int height, int denominator) {
         if (denominator != 1 && denominator != 2 && denominator != 4 && denominator != 8) {
@@ -323,13 +345,32 @@ final class JpegDecoder {
             c.blocksH = mcusY * c.v;
             c.coverW = ceilDiv(ceilDiv(width * c.h, hMax), 8);
             c.coverH = ceilDiv(ceilDiv(height * c.v, vMax), 8);
-            long size = (long) c.blocksW * c.blocksH * kept;
+            long size = (long) c.blocksW * c.blocksH * Math.max(kept, k * k);
             if (size > Integer.MAX_VALUE - 16) {
                 throw new Unsupported("too large");
             }
-            c.coef = new short[(int) size];
+        }
+    }
+
+    /**
+     * Coefficient storage, once, at the first scan. A sequential file whose first scan holds every
+     * component (the usual single interleaved scan) is decoded a row of MCUs at a time, each row
+     * transformed into the sample planes as soon as it is complete; any other file keeps every
+     * block's coefficients until the end.
+     */
+    private void allocate(int scanComponentCount) {
+        if (components[0].coef != null || components[0].plane != null) {
+            return;
+        }
+        streaming = !progressive && scanComponentCount == components.length;
+        for (Component c : components) {
+            int rows = streaming ? c.v : c.blocksH;
+            c.coef = new short[c.blocksW * rows * kept];
             if (progressive && k > 1) {
                 c.nonZero = new long[c.blocksW * c.blocksH];
+            }
+            if (streaming) {
+                c.plane = new byte[c.blocksW * k * c.blocksH * k];
             }
         }
     }
@@ -446,7 +487,15 @@ final class JpegDecoder {
                 throw new Corrupt("a scan uses an undefined AC Huffman table");
             }
         }
+        if (!progressive && sawScan) {
+            for (Component c : scanComponents) {
+                if (c.plane != null || streaming) {
+                    throw new Unsupported("a sequential jpeg with more than one scan of a component");
+                }
+            }
+        }
         sawScan = true;
+        allocate(n);
         if (ss > 0 && k == 1) {
             // DC only: no AC band matters. (At 1/2 and 1/4 a band with no kept coefficient cannot be
             // skipped: a later refinement scan over kept ones needs to know which of its others are set.)
@@ -501,17 +550,26 @@ final class JpegDecoder {
             if (interleaved) {
                 int mx = (int) (unit % mcusX), my = (int) (unit / mcusX);
                 for (Component c : scanComponents) {
+                    int row0 = streaming ? 0 : my * c.v;
                     for (int by = 0; by < c.v; by++) {
                         for (int bx = 0; bx < c.h; bx++) {
-                            int block = (my * c.v + by) * c.blocksW + mx * c.h + bx;
+                            int block = (row0 + by) * c.blocksW + mx * c.h + bx;
                             decodeBlock(c, block, mode, ss, se, al);
                         }
+                    }
+                }
+                if (streaming && mx == mcusX - 1) {
+                    for (Component c : scanComponents) {
+                        transform(c, my * c.v, my * c.v + c.v);
                     }
                 }
             } else {
                 Component c = scanComponents[0];
                 int bx = (int) (unit % c.coverW), by = (int) (unit / c.coverW);
-                decodeBlock(c, by * c.blocksW + bx, mode, ss, se, al);
+                decodeBlock(c, (streaming ? 0 : by * c.blocksW) + bx, mode, ss, se, al);
+                if (streaming && bx == c.coverW - 1) {
+                    transform(c, by, by + 1);
+                }
             }
             if (bits < padding) {
                 throw new Corrupt("the jpeg's image data ends early");
@@ -615,7 +673,24 @@ final class JpegDecoder {
                 c.pred += receiveExtend(decodeSymbol(dc[c.dcTable]));
                 coef[base] = (short) c.pred;
                 Huffman table = ac[c.acTable];
+                int[] fastAc = table.fastAc;
                 for (int z = 1; z < 64; z++) {
+                    if (bits < 16) {
+                        fill();
+                    }
+                    int fast = fastAc[(int) (buffer >>> (bits - 9)) & 0x1FF];
+                    if (fast != 0) {
+                        bits -= fast & 0xFF;
+                        z += (fast >> 8) & 0xFF;
+                        if (z > 63) {
+                            throw new Corrupt("a coefficient index past the block");
+                        }
+                        int sl = slot[z];
+                        if (sl >= 0) {
+                            coef[base + sl] = (short) (fast >> 16);
+                        }
+                        continue;
+                    }
                     int rs = decodeSymbol(table);
                     int r = rs >> 4, s = rs & 15;
                     if (s == 0) {
@@ -764,7 +839,12 @@ final class JpegDecoder {
                 throw new Corrupt("a component has no image data");
             }
             planeW[i] = c.blocksW * k;
-            planes[i] = idctPlane(c);
+            if (c.plane == null) {
+                c.plane = new byte[c.blocksW * k * c.blocksH * k];
+                transform(c, 0, c.blocksH);
+            }
+            planes[i] = c.plane;
+            c.plane = null;
             c.coef = null;
             c.nonZero = null;
         }
@@ -795,8 +875,13 @@ final class JpegDecoder {
                     vMax / components[2].v, y, outW, colsum, cr);
             int to = y * outW;
             int from = (y / yRatioV) * lumaStride;
+            if (lumaRow != null) {
+                for (int x = 0; x < outW; x++) {
+                    lumaRow[x] = luma[from + x / yRatioH] & 0xFF;
+                }
+            }
             for (int x = 0; x < outW; x++) {
-                int l = luma[from + x / yRatioH] & 0xFF;
+                int l = lumaRow == null ? luma[from + x] & 0xFF : lumaRow[x];
                 int b = cb[x], r = cr[x];
                 int red = l + CR_R[r];
                 int green = l + ((CB_G[b] + CR_G[r]) >> 16);
@@ -867,28 +952,38 @@ final class JpegDecoder {
         }
     }
 
-    private byte[] idctPlane(Component c) {
+    /**
+     * Transforms block rows {@code from} to {@code to} of a component into its plane: from its whole
+     * coefficient store, or, when streaming, from the one row of MCUs it holds, which is then cleared.
+     */
+    private void transform(Component c, int from, int to) {
         int stride = c.blocksW * k;
-        byte[] plane = new byte[stride * c.blocksH * k];
-        float[] table = new float[64];
+        byte[] plane = c.plane;
         int[] q = c.quant;
-        for (int i = 0; i < 64; i++) {
-            table[i] = k == 8 ? (float) (q[i] * AAN[i >> 3] * AAN[i & 7] / 8) : q[i];
+        if (c.idctTable == null) {
+            c.idctTable = new float[64];
+            for (int i = 0; i < 64; i++) {
+                c.idctTable[i] = k == 8 ? (float) (q[i] * AAN[i >> 3] * AAN[i & 7] / 8) : q[i];
+            }
         }
-        float[] work = new float[64];
+        float[] table = c.idctTable;
+        float[] work = this.work;
         short[] coef = c.coef;
-        for (int by = 0; by < c.blocksH; by++) {
+        int row0 = streaming ? from : 0;
+        for (int by = from; by < to; by++) {
             for (int bx = 0; bx < c.blocksW; bx++) {
-                int base = (by * c.blocksW + bx) * kept;
-                int to = by * k * stride + bx * k;
+                int base = ((by - row0) * c.blocksW + bx) * kept;
+                int at = by * k * stride + bx * k;
                 switch (k) {
-                    case 8 -> idct8(coef, base, table, work, plane, to, stride);
-                    case 1 -> plane[to] = (byte) clamp(Math.round(coef[base] * q[0] / 8f) + 128);
-                    default -> idctReduced(coef, base, q, work, plane, to, stride);
+                    case 8 -> idct8(coef, base, table, work, plane, at, stride);
+                    case 1 -> plane[at] = (byte) clamp(Math.round(coef[base] * q[0] / 8f) + 128);
+                    default -> idctReduced(coef, base, q, work, plane, at, stride);
                 }
             }
         }
-        return plane;
+        if (streaming) {
+            java.util.Arrays.fill(coef, 0, (to - from) * c.blocksW * kept, (short) 0);
+        }
     }
 
     /** libjpeg's scale factors for the AAN IDCT: 1 and cos(k pi / 16) * sqrt(2). */
