@@ -81,17 +81,17 @@ final class Decoder {
     }
 
     /**
-     * A JPEG on the pure-Java path. Progressive ones, and baseline ones decoded at reduced size, go
+     * A JPEG on the pure-Java path. Progressive ones, and baseline ones decoded at 1/4 or 1/8, go
      * through {@link JpegDecoder}, scaled in the DCT domain to 1/{@code denominator}: the JDK's
      * reader runs a full output pass for every scan of a progressive file and cannot scale. Baseline
-     * files at full size stay with the JDK's reader, which decodes those about twice as fast
+     * files at full or half size stay with the JDK's reader, which decodes those about twice as fast
      * (README, Performance). Anything {@code JpegDecoder} does not handle or fails on (damaged data
      * included, which ImageIO then judges as before) takes the ImageIO path of {@link #decode},
      * subsampled by {@code subsampling}.
      */
     static BufferedImage decodeJpegJava(byte[] source, ImageInfo info, int subsampling, int denominator) {
         int components = JpegComponents.count(source);
-        if ((components == 1 || components == 3) && (denominator > 1 || JpegComponents.progressive(source))) {
+        if ((components == 1 || components == 3) && (denominator >= 4 || JpegComponents.progressive(source))) {
             try {
                 BufferedImage image = JpegDecoder.decode(source, info.width(), info.height(), denominator);
                 ICC_ColorSpace embedded = IccProfiles.nonSrgbRgb(IccProfiles.read(ImageFormat.JPEG, source));
