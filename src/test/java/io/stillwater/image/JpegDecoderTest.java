@@ -376,6 +376,30 @@ class JpegDecoderTest {
         assertThat(p >> 16 & 0xFF).isLessThan(90);
     }
 
+    /** Mid grey in linear RGB is a light grey in sRGB (128 becomes 188), whichever decoder reads it. */
+    @ParameterizedTest
+    @CsvSource({"true, 256", "true, 64", "false, 64"})
+    void anEmbeddedRgbProfileIsStillConvertedAndExifOrientationApplied(boolean progressive, int size) {
+        byte[] linear = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+        byte[] plain = jpeg(TestImages.solid(256, 128, new Color(128, 128, 128)), 2, 2, progressive, 0, 0.9f);
+        byte[] jpeg = TestImages.withExifOrientation(
+                CraftedImages.withJpegSegment(plain, 0xE2, CraftedImages.iccApp2(linear)), 6);
+        ImageEngine engine = new ImageEngine(new ImageLimits(50_000_000, 1), ImageEngine.NativeJpeg.OFF);
+        // This decoder reads the file itself (no fallback), before the profile is applied.
+        assertThat(JpegDecoder.decode(jpeg, 256, 128, 1).getRGB(64, 64) & 0xFF).isBetween(126, 130);
+
+        Rendition out = engine.render(jpeg, List.of(new OutputSpec("o",
+                List.of(new Resize(size, size, Resize.Fit.INSIDE, null)), ImageFormat.PNG, null))).get(0);
+
+        // Turned a quarter: 128 wide, 256 high, scaled to fit the box.
+        assertThat(out.width()).isEqualTo(size / 2);
+        assertThat(out.height()).isEqualTo(size);
+        int p = TestImages.decode(out.data()).getRGB(size / 4, size / 2);
+        for (int shift = 0; shift <= 16; shift += 8) {
+            assertThat(p >> shift & 0xFF).isBetween(185, 191);
+        }
+    }
+
     /** The offset of the first marker {@code 0xFF marker}, from the start of the file's segments. */
     private static int find(byte[] jpeg, int marker) {
         int pos = 2;
