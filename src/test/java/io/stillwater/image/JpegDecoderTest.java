@@ -304,6 +304,35 @@ class JpegDecoderTest {
         assertThat(caught).isGreaterThanOrEqualTo(caughtByImageIo).isGreaterThan(trials / 2);
     }
 
+    /** Random bytes anywhere (headers and tables included) and random cuts, at every scale. */
+    @Test
+    void garbageAnywhereEndsInARefusalOrAnImageNeverAnotherException() {
+        byte[][] files = {
+            jpeg(detailed(120, 90, false), 2, 2, true, 0, 0.8f),
+            jpeg(detailed(120, 90, false), 2, 2, false, 3, 0.8f),
+            jpeg(detailed(120, 90, false), 1, 2, true, 2, 0.8f),
+            jpeg(detailed(120, 90, true), 1, 1, true, 0, 0.8f)};
+        Random random = new Random(1);
+        int refused = 0;
+        for (int trial = 0; trial < 3000; trial++) {
+            byte[] file = files[trial % files.length].clone();
+            for (int i = 0, n = 1 + random.nextInt(6); i < n; i++) {
+                file[random.nextInt(file.length)] = random.nextInt(3) == 0 ? (byte) 0xFF : (byte) random.nextInt(256);
+            }
+            if (random.nextInt(4) == 0) {
+                file = Arrays.copyOf(file, random.nextInt(file.length));
+            }
+            int s = 1 << random.nextInt(4);
+            try {
+                BufferedImage image = JpegDecoder.decode(file, 120, 90, s);
+                assertThat(image.getWidth()).isEqualTo((120 + s - 1) / s);
+            } catch (JpegDecoder.Corrupt | JpegDecoder.Unsupported e) {
+                refused++;
+            }
+        }
+        assertThat(refused).isGreaterThan(1500);
+    }
+
     @Test
     void refusesAHugeOrMissingRestartInterval() {
         byte[] jpeg = jpeg(detailed(320, 240, false), 2, 2, false, 4, 0.85f);
