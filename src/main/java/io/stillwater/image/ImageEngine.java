@@ -12,8 +12,9 @@ import javax.imageio.ImageIO;
  * source, except the profile and copyright an output asks to keep.
  *
  * <p>Ordinary JPEGs (YCbCr or greyscale) are decoded and JPEG renditions encoded with libjpeg-turbo
- * when it is installed and not turned off ({@link NativeJpeg}); otherwise, and for any file it fails
- * on, through ImageIO.
+ * when it is installed and not turned off ({@link NativeJpeg}); otherwise they are decoded by the
+ * pure-Java {@link JpegDecoder} and encoded through ImageIO; any file either decoder fails on goes
+ * to ImageIO's reader, which judges it.
  */
 public final class ImageEngine {
 
@@ -151,7 +152,10 @@ public final class ImageEngine {
      * The heap one render of this source is expected to hold at its peak: {@link
      * #BYTES_PER_DECODED_PIXEL} for each pixel decoded, at the reduced size it will be decoded at.
      * For libjpeg-turbo that is the larger of its scaled size and ImageIO's subsampled one, which a
-     * file it fails on falls back to.
+     * file it fails on falls back to. The pure-Java JPEG decoder's DCT scaling never decodes more
+     * pixels than ImageIO's subsampling, so the subsampled size covers both; its coefficients (at
+     * most 2 bytes a component and decoded pixel, only the kept frequencies when scaled) are
+     * released before the image is encoded.
      */
     static long estimate(ImageInfo info, boolean nativeJpeg, double fraction) {
         return estimate(info, nativeJpeg, fraction, List.of());
@@ -178,7 +182,9 @@ public final class ImageEngine {
             boolean nativeJpeg) {
         BufferedImage decoded = nativeJpeg
                 ? Decoder.decodeJpeg(source, info, subsampling(fraction), dctDenominator(fraction))
-                : Decoder.decode(source, info, subsampling(fraction));
+                : info.format() == ImageFormat.JPEG
+                        ? Decoder.decodeJpegJava(source, info, subsampling(fraction), dctDenominator(fraction))
+                        : Decoder.decode(source, info, subsampling(fraction));
         BufferedImage image = Orientation.apply(decoded, info.orientation());
         KeptMetadata kept = null;
         List<Rendition> renditions = new ArrayList<>(outputs.size());
