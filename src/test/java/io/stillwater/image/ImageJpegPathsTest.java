@@ -119,6 +119,28 @@ class ImageJpegPathsTest {
         }
 
         @Test
+        void decodesAProgressiveJpegAtAnEighthAsTheJavaPathDoes() {
+            assumeInstalled();
+            byte[] source = TestImages.encode(TestImages.quadrants(803, 601), "png");
+            byte[] progressive = engine.render(source, List.of(new OutputSpec("p", List.of(), ImageFormat.JPEG, 90, true,
+                    null))).get(0).data();
+            assertThat(JpegComponents.progressive(progressive)).isTrue();
+            ImageInfo info = new ImageInspector().inspect(progressive);
+
+            BufferedImage eighth = Decoder.decodeJpeg(progressive, info, 1, 8);
+            BufferedImage full = Decoder.decode(progressive, info, 1);
+
+            assertThat(eighth.getWidth()).isEqualTo(101);
+            assertThat(eighth.getHeight()).isEqualTo(76);
+            for (double fx : new double[] {0.25, 0.75}) {
+                for (double fy : new double[] {0.25, 0.75}) {
+                    assertNear(eighth.getRGB((int) (101 * fx), (int) (76 * fy)),
+                            full.getRGB((int) (803 * fx), (int) (601 * fy)), 6);
+                }
+            }
+        }
+
+        @Test
         void decodesGreyscaleAndProgressiveJpegs() {
             assumeInstalled();
             BufferedImage grey = new BufferedImage(320, 200, BufferedImage.TYPE_BYTE_GRAY);
