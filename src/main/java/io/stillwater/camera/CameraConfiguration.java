@@ -67,6 +67,8 @@ public class CameraConfiguration {
         StillwaterProperties.Cameras.Simulator simulator = properties.cameras().simulator();
         return CameraSimulator.start(new CameraSimulator.Settings(simulator.host(), simulator.port(),
                 simulator.cameras(), simulator.width(), simulator.height(), simulator.latency(),
-                simulator.failureRate()));
+                simulator.failureRate(), simulator.offlineWindows().stream()
+                        .map(window -> new CameraSimulator.OfflineWindow(window.camera(), window.every(), window.length()))
+                        .toList()));
     }
 }

@@ -178,11 +178,24 @@ public record StillwaterProperties(
          * @param height height of its frames
          * @param latency how long it takes to answer a still
          * @param failureRate share of stills answered 503
+         * @param offlineWindows cameras offline for a while at the start of every period, as on a patchy link
          */
         public record Simulator(boolean enabled, @NotBlank String host, @Min(0) int port, @NotNull List<String> cameras,
                 @Positive int width, @Positive int height, @NotNull Duration latency,
                 @jakarta.validation.constraints.DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1")
-                double failureRate) {}
+                double failureRate, List<@Valid OfflineWindow> offlineWindows) {
+
+            public Simulator {
+                offlineWindows = offlineWindows == null ? List.of() : List.copyOf(offlineWindows);
+            }
+
+            /**
+             * @param camera the simulated camera
+             * @param every the period, from the epoch (UTC)
+             * @param length how long the camera is offline at the start of each period (less than {@code every})
+             */
+            public record OfflineWindow(@NotBlank String camera, @NotNull Duration every, @NotNull Duration length) {}
+        }
     }
 
     /**

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET  /cameras/{id}/still.jpg            a JPEG frame; 503 when offline or failing; 404 unknown camera
  * GET  /cameras/{id}/health               200 {"id":..,"state":"online"}; 503 {"state":"offline"} when offline
- * POST /admin/cameras/{id}/offline        take the camera offline (stills and health answer 503)
+ * POST /admin/cameras/{id}/offline        take the camera offline (stills and health answer 503) until
+ *                                         brought back; configured offline windows apply besides
  * POST /admin/cameras/{id}/online         bring it back
  * POST /admin/cameras/{id}/fail?count=N   answer the next N stills 503, then recover
  * GET  /admin/cameras/{id}/requests       epoch milliseconds of every still request received, oldest first
@@ -66,7 +67,41 @@ public final class CameraSimulator implements AutoCloseable {
 
     /** What the simulator plays. */
     public record Settings(String host, int port, List<String> cameras, int width, int height, Duration latency,
-            double failureRate) {}
+            double failureRate, List<OfflineWindow> offlineWindows) {
+
+        public Settings {
+            offlineWindows = offlineWindows == null ? List.of() : List.copyOf(offlineWindows);
+        }
+    }
+
+    /**
+     * A camera offline for {@code length} at the start of every {@code every}, counted from the epoch (so
+     * {@code every} 1 h and {@code length} 5 min: the first five minutes of each hour, UTC), as a camera on a
+     * link that drops out on a rhythm would be.
+     */
+    public record OfflineWindow(String camera, Duration every, Duration length) {
+
+        public OfflineWindow {
+            if (camera == null || every == null || length == null || length.isNegative() || length.isZero()
+                    || every.compareTo(length) <= 0) {
+                throw new IllegalArgumentException("an offline window needs a camera and 0 < length < every, not "
+                        + camera + " " + length + " of " + every);
+            }
+        }
+
+        boolean covers(long epochMillis) {
+            return Math.floorMod(epochMillis, every.toMillis()) < length.toMillis();
+        }
+
+        /** {@code camera:every:length} with ISO-8601 durations, such as {@code pen-2:PT1H:PT5M}. */
+        static OfflineWindow parse(String text) {
+            String[] parts = text.trim().split(":");
+            if (parts.length != 3) {
+                throw new IllegalArgumentException("an offline window is camera:every:length, not " + text);
+            }
+            return new OfflineWindow(parts[0], Duration.parse(parts[1]), Duration.parse(parts[2]));
+        }
+    }
 
     private final Settings settings;
     private final HttpServer server;
@@ -110,9 +145,9 @@ public final class CameraSimulator implements AutoCloseable {
         CameraSimulator simulator = new CameraSimulator(settings, server, threads);
         server.createContext("/", simulator::handle);
         server.start();
-        log.info("Camera simulator listening on {} playing cameras {} ({}x{} JPEG, latency {} ms, failure rate {})",
-                simulator.url(), settings.cameras(), settings.width(), settings.height(), settings.latency().toMillis(),
-                settings.failureRate());
+        log.info("Camera simulator listening on {} playing cameras {} ({}x{} JPEG, latency {} ms, failure rate {}, "
+                + "offline windows {})", simulator.url(), settings.cameras(), settings.width(), settings.height(),
+                settings.latency().toMillis(), settings.failureRate(), settings.offlineWindows());
         return simulator;
     }
 
@@ -120,6 +155,12 @@ public final class CameraSimulator implements AutoCloseable {
     public URI url() {
         String reachable = "0.0.0.0".equals(settings.host()) ? "127.0.0.1" : settings.host();
         return URI.create("http://%s:%d".formatted(reachable, server.getAddress().getPort()));
+    }
+
+    /** Whether a camera is offline at this moment: switched off, or inside one of its offline windows. */
+    public boolean offline(String cameraId, long epochMillis) {
+        return camera(cameraId).offline || settings.offlineWindows().stream()
+                .anyMatch(window -> window.camera().equals(cameraId) && window.covers(epochMillis));
     }
 
     /** Takes a camera offline or brings it back. */
@@ -162,8 +203,9 @@ public final class CameraSimulator implements AutoCloseable {
                 } else if (path[2].equals("still.jpg")) {
                     still(exchange, path[1], camera);
                 } else if (path[2].equals("health")) {
-                    json(exchange, camera.offline ? 503 : 200, "{\"id\":\"%s\",\"state\":\"%s\"}".formatted(path[1],
-                            camera.offline ? "offline" : "online"));
+                    boolean offline = offline(path[1], System.currentTimeMillis());
+                    json(exchange, offline ? 503 : 200, "{\"id\":\"%s\",\"state\":\"%s\"}".formatted(path[1],
+                            offline ? "offline" : "online"));
                 } else {
                     text(exchange, 404, "not found");
                 }
@@ -211,7 +253,7 @@ public final class CameraSimulator implements AutoCloseable {
         long now = System.currentTimeMillis();
         camera.requests.add(now);
         camera.authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        if (camera.offline) {
+        if (offline(id, now)) {
             text(exchange, 503, "camera " + id + " is offline");
             return;
         }
@@ -342,7 +384,8 @@ public final class CameraSimulator implements AutoCloseable {
      * Runs the simulator alone (no service): settings from the environment, {@code SIMULATOR_HOST}
      * (0.0.0.0), {@code SIMULATOR_PORT} (8091), {@code SIMULATOR_CAMERAS} (pen-1,pen-2,pen-3),
      * {@code SIMULATOR_WIDTH} x {@code SIMULATOR_HEIGHT} (2560 x 1440), {@code SIMULATOR_LATENCY_MS}
-     * (200), {@code SIMULATOR_FAILURE_RATE} (0).
+     * (200), {@code SIMULATOR_FAILURE_RATE} (0), {@code SIMULATOR_OFFLINE_WINDOWS} (none; comma-separated
+     * {@code camera:every:length}, such as {@code pen-2:PT1H:PT5M}).
      */
     public static void main(String[] args) throws Exception {
         Settings settings = new Settings(
@@ -352,7 +395,9 @@ public final class CameraSimulator implements AutoCloseable {
                 Integer.parseInt(env("SIMULATOR_WIDTH", "2560")),
                 Integer.parseInt(env("SIMULATOR_HEIGHT", "1440")),
                 Duration.ofMillis(Long.parseLong(env("SIMULATOR_LATENCY_MS", "200"))),
-                Double.parseDouble(env("SIMULATOR_FAILURE_RATE", "0")));
+                Double.parseDouble(env("SIMULATOR_FAILURE_RATE", "0")),
+                java.util.Arrays.stream(env("SIMULATOR_OFFLINE_WINDOWS", "").split(","))
+                        .filter(window -> !window.isBlank()).map(OfflineWindow::parse).toList());
         CameraSimulator simulator = start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(simulator::close));
         Thread.currentThread().join();
