@@ -1,6 +1,7 @@
 package io.stillwater.camera;
 
 import io.stillwater.config.StillwaterProperties;
+import io.stillwater.fetch.SourceDownloads;
 import io.stillwater.fetch.SourceException;
 import io.stillwater.job.Job;
 import io.stillwater.job.Submission;
@@ -10,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,11 +20,11 @@ import org.springframework.stereotype.Component;
 @Component("cameraCaptures")
 public class CameraCaptures {
 
-    private final long maxBytes;
+    private final SourceDownloads downloads;
     private final StillwaterProperties.Cameras.CaptureRetry retry;
 
-    public CameraCaptures(StillwaterProperties properties) {
-        this.maxBytes = properties.limits().maxBytes().toBytes();
+    public CameraCaptures(SourceDownloads downloads, StillwaterProperties properties) {
+        this.downloads = downloads;
         this.retry = properties.cameras().retry();
     }
 
@@ -35,22 +35,7 @@ public class CameraCaptures {
      */
     public Submission read(InputStream body, Job job) throws IOException {
         OffsetDateTime capturedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
-        if (body == null) {
-            return Submission.captured(job, new byte[0], capturedAt);
-        }
-        byte[] data;
-        try {
-            data = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        } catch (IOException e) {
-            abort(body);
-            throw e;
-        }
-        if (data.length > maxBytes) {
-            abort(body);
-            throw SourceException.tooLarge(maxBytes);
-        }
-        body.close();
-        return Submission.captured(job, data, capturedAt);
+        return Submission.captured(job, downloads.readBounded(body), capturedAt);
     }
 
     /** When a new job's capture message is to be delivered: its still's due time, 0 for at once. */
@@ -103,13 +88,5 @@ public class CameraCaptures {
         }
         String message = failure.getMessage();
         return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
-
-    private static void abort(InputStream body) throws IOException {
-        if (body instanceof EofSensorInputStream response) {
-            response.abort();
-        } else {
-            body.close();
-        }
     }
 }

@@ -25,8 +25,19 @@ public class SourceDownloads {
      * @throws IOException when the connection fails or times out mid-body (transient)
      */
     public Submission read(InputStream body, Job job) throws IOException {
+        return Submission.fetched(job, readBounded(body));
+    }
+
+    /**
+     * A response body read up to the byte limit ({@code stillwater.limits.max-bytes}), empty when there is
+     * none; the connection is dropped, not drained, when the body fails or passes the limit.
+     *
+     * @throws SourceException {@code source-too-large} as soon as the body passes the limit
+     * @throws IOException when the connection fails or times out mid-body (transient)
+     */
+    public byte[] readBounded(InputStream body) throws IOException {
         if (body == null) {
-            return Submission.fetched(job, new byte[0]);
+            return new byte[0];
         }
         byte[] data;
         try {
@@ -40,7 +51,7 @@ public class SourceDownloads {
             throw SourceException.tooLarge(maxBytes);
         }
         body.close();
-        return Submission.fetched(job, data);
+        return data;
     }
 
     /**
