@@ -37,6 +37,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -180,7 +181,10 @@ class WebPageTest extends ServiceTest {
         browser.get("http://localhost:" + port + "/");
         ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
         browser.navigate().refresh();
+        // The page redraws what it polls (job cards, dead-letter rows), replacing the elements a wait may
+        // have just found: such a wait looks again rather than fail.
         waiting = new WebDriverWait(browser, WAIT);
+        waiting.ignoring(StaleElementReferenceException.class);
         waiting.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-ready", "true"));
     }
 
@@ -197,11 +201,12 @@ class WebPageTest extends ServiceTest {
         String id = waiting.until(d -> blankToNull(find("#job-message").getDomAttribute("data-job-id")));
         By card = By.cssSelector("li.job[data-job-id='" + id + "']");
         waiting.until(ExpectedConditions.attributeToBe(card, "data-status", "succeeded"));
-        WebElement thumbnail = waiting.until(ExpectedConditions.presenceOfNestedElementLocatedBy(card,
-                By.cssSelector("img.thumbnail")));
+        // Looked up afresh on every try: the job list is redrawn as it is polled, replacing its elements.
         long naturalWidth = waiting.until(d -> {
-            Object width = ((JavascriptExecutor) d).executeScript(
-                    "return arguments[0].complete ? arguments[0].naturalWidth : 0", thumbnail);
+            Object width = ((JavascriptExecutor) d).executeScript("""
+                    const img = document.querySelector(arguments[0]);
+                    return img && img.complete ? img.naturalWidth : 0;""",
+                    "li.job[data-job-id='" + id + "'] img.thumbnail");
             return ((Number) width).longValue() > 0 ? (Long) ((Number) width).longValue() : null;
         });
         screenshot("job-succeeded");
@@ -260,7 +265,7 @@ class WebPageTest extends ServiceTest {
                 "return document.documentElement.scrollWidth <= window.innerWidth")).as("no sideways scrolling at 360 px")
                 .isTrue();
 
-        WebElement replay = entry.findElement(By.cssSelector("button.replay"));
+        WebElement replay = browser.findElement(row).findElement(By.cssSelector("button.replay"));
         ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", replay);
         replay.sendKeys(Keys.ENTER);
 
