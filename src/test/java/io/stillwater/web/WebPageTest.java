@@ -228,6 +228,46 @@ class WebPageTest extends ServiceTest {
     }
 
     @Test
+    void aStillRequestedFromTheCameraListBecomesAJobWithItsThumbnail() throws Exception {
+        enterApiKey();
+        By camera = By.cssSelector("#camera-list li[data-camera-id='pen-1']");
+        waiting.until(ExpectedConditions.presenceOfElementLocated(camera));
+        waiting.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#capture-preset option[value='thumbnail']")));
+        new Select(find("#capture-camera")).selectByValue("pen-1");
+        new Select(find("#capture-preset")).selectByValue("thumbnail");
+        new Select(find("#capture-priority")).selectByValue("urgent");
+        find("#capture-form button[type='submit']").click();
+
+        waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("capture-message"),
+                "Capture requested from pen-1: 1 job"));
+        JsonNode job = client().get("/api/v1/jobs?limit=20").body().path("items").findValues("id").stream()
+                .map(JsonNode::asText).map(client()::job)
+                .filter(candidate -> candidate.path("source").path("kind").asText().equals("camera")).findFirst()
+                .orElseThrow();
+        assertThat(job.path("source").path("cameraId").asText()).isEqualTo("pen-1");
+        String id = job.path("id").asText();
+        By card = By.cssSelector("li.job[data-job-id='" + id + "']");
+        waiting.until(ExpectedConditions.attributeToBe(card, "data-status", "succeeded"));
+        long naturalWidth = waiting.until(d -> {
+            Object width = ((JavascriptExecutor) d).executeScript("""
+                    const img = document.querySelector(arguments[0]);
+                    return img && img.complete ? img.naturalWidth : 0;""",
+                    "li.job[data-job-id='" + id + "'] img.thumbnail");
+            return ((Number) width).longValue() > 0 ? (Long) ((Number) width).longValue() : null;
+        });
+        screenshot("camera-still-succeeded");
+        JsonNode done = client().job(id);
+        assertThat(done.path("priority").asText()).isEqualTo("urgent");
+        assertThat(done.path("source").path("capturedAt").asText()).isNotBlank();
+        assertThat(naturalWidth).isEqualTo(done.path("outputs").get(0).path("width").asLong());
+        // Refreshed, the list shows the camera's last capture.
+        waiting.until(d -> {
+            find("#cameras-refresh").click();
+            return !d.findElement(camera).getText().contains("last capture none");
+        });
+    }
+
+    @Test
     void anErrorFromTheApiIsShownInWords() throws Exception {
         enterApiKey();
 
