@@ -200,15 +200,7 @@ class WebPageTest extends ServiceTest {
 
         String id = waiting.until(d -> blankToNull(find("#job-message").getDomAttribute("data-job-id")));
         By card = By.cssSelector("li.job[data-job-id='" + id + "']");
-        waiting.until(ExpectedConditions.attributeToBe(card, "data-status", "succeeded"));
-        // Looked up afresh on every try: the job list is redrawn as it is polled, replacing its elements.
-        long naturalWidth = waiting.until(d -> {
-            Object width = ((JavascriptExecutor) d).executeScript("""
-                    const img = document.querySelector(arguments[0]);
-                    return img && img.complete ? img.naturalWidth : 0;""",
-                    "li.job[data-job-id='" + id + "'] img.thumbnail");
-            return ((Number) width).longValue() > 0 ? (Long) ((Number) width).longValue() : null;
-        });
+        long naturalWidth = succeededThumbnailWidth(id);
         screenshot("job-succeeded");
 
         JsonNode job = client().job(id);
@@ -246,15 +238,7 @@ class WebPageTest extends ServiceTest {
                 .orElseThrow();
         assertThat(job.path("source").path("cameraId").asText()).isEqualTo("pen-1");
         String id = job.path("id").asText();
-        By card = By.cssSelector("li.job[data-job-id='" + id + "']");
-        waiting.until(ExpectedConditions.attributeToBe(card, "data-status", "succeeded"));
-        long naturalWidth = waiting.until(d -> {
-            Object width = ((JavascriptExecutor) d).executeScript("""
-                    const img = document.querySelector(arguments[0]);
-                    return img && img.complete ? img.naturalWidth : 0;""",
-                    "li.job[data-job-id='" + id + "'] img.thumbnail");
-            return ((Number) width).longValue() > 0 ? (Long) ((Number) width).longValue() : null;
-        });
+        long naturalWidth = succeededThumbnailWidth(id);
         screenshot("camera-still-succeeded");
         JsonNode done = client().job(id);
         assertThat(done.path("priority").asText()).isEqualTo("urgent");
@@ -369,6 +353,23 @@ class WebPageTest extends ServiceTest {
             camel.getRouteController().startRoute(workers);
         }
         return id;
+    }
+
+    /**
+     * Waits for the job's card to show {@code succeeded} and its thumbnail to load, and answers the
+     * thumbnail's natural width. Looked up afresh on every try: the job list is redrawn as it is polled,
+     * replacing its elements.
+     */
+    private long succeededThumbnailWidth(String id) {
+        waiting.until(ExpectedConditions.attributeToBe(By.cssSelector("li.job[data-job-id='" + id + "']"),
+                "data-status", "succeeded"));
+        return waiting.until(d -> {
+            Object width = ((JavascriptExecutor) d).executeScript("""
+                    const img = document.querySelector(arguments[0]);
+                    return img && img.complete ? img.naturalWidth : 0;""",
+                    "li.job[data-job-id='" + id + "'] img.thumbnail");
+            return ((Number) width).longValue() > 0 ? (Long) ((Number) width).longValue() : null;
+        });
     }
 
     private WebElement find(String css) {
