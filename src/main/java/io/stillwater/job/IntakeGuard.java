@@ -5,6 +5,10 @@ import io.stillwater.image.ImageException;
 import io.stillwater.image.ImageInfo;
 import io.stillwater.image.ImageInspector;
 import io.stillwater.image.ImageLimits;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 
 /**
@@ -12,6 +16,11 @@ import org.springframework.stereotype.Component;
  * and frame count from the header against the limits (no pixel is decoded), and the depth of the job's priority
  * class against {@code stillwater.intake.max-queued}. The depth is read from the job store, which all
  * instances share, so it holds across a cluster and whichever broker runs.
+ *
+ * <p>Counting a class's waiting jobs costs more the deeper its queue, so a count is reused for
+ * {@value #DEPTH_READ_EVERY_MILLIS} ms, plus the jobs this instance let through since. A count that says
+ * the class is full is always read afresh, so a class that drained takes work again at once; between
+ * two reads other instances may overshoot the limit by what they take in that time.
  */
 @Component("intakeGuard")
 public class IntakeGuard {
@@ -20,6 +29,12 @@ public class IntakeGuard {
     private final JobStore store;
     private final ImageLimits limits;
     private final int maxQueued;
+    private final Map<Priority, Depth> depths = new ConcurrentHashMap<>();
+
+    static final long DEPTH_READ_EVERY_MILLIS = 100;
+
+    /** A class's depth as last read from the store, and the jobs let through since. */
+    private record Depth(long readAt, AtomicInteger queued) {}
 
     public IntakeGuard(JobStore store, StillwaterProperties properties) {
         this.store = store;
@@ -44,7 +59,15 @@ public class IntakeGuard {
      */
     public Submission checkCapacity(Submission submission) {
         Priority priority = submission.request().priority();
-        if (store.countQueued(priority) >= maxQueued) {
+        long now = System.nanoTime();
+        Depth depth = depths.get(priority);
+        if (depth == null || depth.queued().get() >= maxQueued
+                || now - depth.readAt() > TimeUnit.MILLISECONDS.toNanos(DEPTH_READ_EVERY_MILLIS)) {
+            depth = new Depth(now, new AtomicInteger(store.countQueued(priority)));
+            depths.put(priority, depth);
+        }
+        if (depth.queued().incrementAndGet() > maxQueued) {
+            depth.queued().decrementAndGet();
             throw new QueueFullException(priority, maxQueued);
         }
         return submission;
