@@ -31,7 +31,9 @@ class ScalerTest {
         "640, 1, 17, 1",
         "10, 7, 33, 21",
         "99, 101, 100, 100",
-        "2, 2000, 2, 7"
+        "2, 2000, 2, 7",
+        "3000, 2000, 3000, 10",
+        "20, 4000, 40, 100"
     })
     void makesExactlyTheSizeAskedForAndKeepsTheType(int sw, int sh, int dw, int dh) {
         for (int type : new int[] {RGB, ARGB, ARGB_PRE}) {
@@ -49,7 +51,8 @@ class ScalerTest {
         "1000, 700, 333, 250",
         "2001, 1003, 400, 300",
         "10, 7, 33, 21",
-        "3, 1, 1000, 2"
+        "3, 1, 1000, 2",
+        "4000, 30, 7, 60"
     })
     void aFlatColourStaysExactlyFlatUpToTheEdges(int sw, int sh, int dw, int dh) {
         int colour = 0x8A3BC9;
