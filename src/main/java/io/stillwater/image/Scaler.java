@@ -257,17 +257,26 @@ final class Scaler {
             int k = y * down.stride;
             int slot = top % ring;
             int weight = down.weights[k];
-            start(red[slot], weight, accR, dw);
-            start(green[slot], weight, accG, dw);
+            boolean colour = channels != Channels.ALPHA; // alpha alone is in the blue lane
+            if (colour) {
+                start(red[slot], weight, accR, dw);
+                start(green[slot], weight, accG, dw);
+            }
             start(blue[slot], weight, accB, dw);
             for (int t = 1; t < n; t++) {
                 slot = (top + t) % ring;
                 weight = down.weights[k + t];
-                add(red[slot], weight, accR, dw);
-                add(green[slot], weight, accG, dw);
+                if (colour) {
+                    add(red[slot], weight, accR, dw);
+                    add(green[slot], weight, accG, dw);
+                }
                 add(blue[slot], weight, accB, dw);
             }
-            pack(accR, accG, accB, dst, y * dw, dw);
+            if (colour) {
+                pack(accR, accG, accB, dst, y * dw, dw);
+            } else {
+                pack(accB, dst, y * dw, dw);
+            }
         }
     }
 
@@ -380,6 +389,12 @@ final class Scaler {
     private static void pack(int[] red, int[] green, int[] blue, int[] dst, int to, int n) {
         for (int x = 0; x < n; x++) {
             dst[to + x] = clamp(red[x] >> BITS) << 16 | clamp(green[x] >> BITS) << 8 | clamp(blue[x] >> BITS);
+        }
+    }
+
+    private static void pack(int[] sums, int[] dst, int to, int n) {
+        for (int x = 0; x < n; x++) {
+            dst[to + x] = clamp(sums[x] >> BITS);
         }
     }
 
