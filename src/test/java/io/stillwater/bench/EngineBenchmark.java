@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * warm-up, images per second on one and on two threads, and the peak heap in use meanwhile.
  *
  * <p>Arguments: photo files. {@code -Druns=N} timed runs per case (default 15, after
- * {@code -Dwarmup=N}, default 3); {@code -Dturbojpeg=auto|off|both} which JPEG path to time (default
- * {@code both}: the pure-Java path, then libjpeg-turbo's where it is installed).
+ * {@code -Dwarmup=N} runs, default 3, lasting at least {@code -Dwarmup.seconds=S}, default 3);
+ * {@code -Dturbojpeg=auto|off|both} which JPEG path to time (default {@code both}: the pure-Java path,
+ * then libjpeg-turbo's where it is installed).
  */
 public final class EngineBenchmark {
 
@@ -47,6 +48,9 @@ public final class EngineBenchmark {
     public static void main(String[] args) throws Exception {
         int runs = Integer.getInteger("runs", 15);
         int warmup = Integer.getInteger("warmup", 3);
+        // Warm-up also lasts this long, so the JIT has compiled the decoder before the first case is timed:
+        // with a few runs only, the first case measured the compiler at work, 170 to 230 ms from run to run.
+        long warmupNanos = TimeUnit.SECONDS.toNanos(Integer.getInteger("warmup.seconds", 3));
         String which = System.getProperty("turbojpeg", "both");
         ImageInspector inspector = new ImageInspector();
         ImageLimits limits = new ImageLimits(100_000_000, ImageLimits.DEFAULT_MAX_FRAMES);
@@ -71,7 +75,8 @@ public final class EngineBenchmark {
                     var info = inspector.inspect(source);
                     for (Case c : CASES) {
                         List<OutputSpec> outputs = List.of(c.output());
-                        for (int i = 0; i < warmup; i++) {
+                        long warm = System.nanoTime() + warmupNanos;
+                        for (int i = 0; i < warmup || System.nanoTime() < warm; i++) {
                             engine.render(source, outputs);
                         }
                         System.gc();
