@@ -90,12 +90,17 @@ public class ObjectStorageConfiguration {
         var builder = S3Client.builder()
                 .region(connection.region())
                 .credentialsProvider(connection.credentials())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(connection.endpoint() != null).build())
-                // Flexible checksums only where an operation requires one. The SDK's default adds a CRC32
-                // trailer to every upload, sent aws-chunked: it doubles the CPU of a small PUT (measured
-                // against the embedded store: 4.3 → 2.6 ms per 4 KB object, client and server together)
-                // and several S3-compatible stores refuse it. Uploads stay verified: over HTTP the
-                // signature covers the payload's SHA-256; over HTTPS TLS guards the bytes.
+                // Uploads are signed whole: the service holds every object in memory before it stores it,
+                // and one signature over the payload's SHA-256 avoids the chunked encoding's extra buffer
+                // and per-chunk signatures. Flexible checksums only where an operation requires one: the
+                // SDK's default adds a CRC32 trailer to every upload, which several S3-compatible stores
+                // refuse. The bytes stay verified: over HTTP by the payload hash the signature covers, over
+                // HTTPS by TLS. Measured against the embedded store, a 4 KB PUT took 2.9 ms of CPU (client
+                // and server together) with the SDK's defaults and 1.8 ms with these.
+                .serviceConfiguration(S3Configuration.builder()
+                        .pathStyleAccessEnabled(connection.endpoint() != null)
+                        .chunkedEncodingEnabled(false)
+                        .build())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         if (connection.endpoint() != null) {
