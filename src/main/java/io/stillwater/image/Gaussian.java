@@ -30,14 +30,14 @@ final class Gaussian {
         boolean alpha = image.getColorModel().hasAlpha();
         int[] pixels = image.getRGB(0, 0, w, h, null, 0, w);
         if (alpha) {
-            premultiply(pixels);
+            Premultiplied.premultiply(pixels);
         }
         float[] kernel = kernel(sigma);
         int[] across = new int[pixels.length];
         horizontal(pixels, across, w, h, kernel);
         vertical(across, pixels, w, h, kernel);
         if (alpha) {
-            unpremultiply(pixels);
+            Premultiplied.unpremultiply(pixels);
         }
         BufferedImage out = new BufferedImage(w, h, image.getType());
         out.setRGB(0, 0, w, h, pixels, 0, w);
@@ -136,27 +136,5 @@ final class Gaussian {
 
     private static int clamp(int v) {
         return v < 0 ? 0 : Math.min(v, 255);
-    }
-
-    private static void premultiply(int[] pixels) {
-        for (int i = 0; i < pixels.length; i++) {
-            int p = pixels[i];
-            int a = p >>> 24;
-            pixels[i] = a << 24 | (((p >> 16) & 0xFF) * a + 127) / 255 << 16
-                    | (((p >> 8) & 0xFF) * a + 127) / 255 << 8 | ((p & 0xFF) * a + 127) / 255;
-        }
-    }
-
-    private static void unpremultiply(int[] pixels) {
-        for (int i = 0; i < pixels.length; i++) {
-            int p = pixels[i];
-            int a = p >>> 24;
-            if (a == 0) {
-                pixels[i] = 0;
-            } else if (a < 255) {
-                pixels[i] = a << 24 | clamp((((p >> 16) & 0xFF) * 255 + a / 2) / a) << 16
-                        | clamp((((p >> 8) & 0xFF) * 255 + a / 2) / a) << 8 | clamp(((p & 0xFF) * 255 + a / 2) / a);
-            }
-        }
     }
 }

@@ -86,7 +86,7 @@ final class Scaler {
             resample(pixels, w, h, extentW, extentH, result, width, height, alpha, premultiply);
         }
         if (type == BufferedImage.TYPE_INT_ARGB) {
-            unpremultiply(result);
+            Premultiplied.unpremultiply(result);
         }
         return out;
     }
@@ -302,7 +302,7 @@ final class Scaler {
                 break;
             case PREMULTIPLIED_COLOUR:
                 for (int x = 0; x < n; x++) {
-                    row[x] = lanes(premultiplied(src[from + x]));
+                    row[x] = lanes(Premultiplied.premultiplied(src[from + x]));
                 }
                 break;
             default:
@@ -404,34 +404,7 @@ final class Scaler {
 
     private static void premultiplyRow(int[] src, int from, int n, int[] dst) {
         for (int i = 0; i < n; i++) {
-            dst[i] = premultiplied(src[from + i]);
-        }
-    }
-
-    private static int premultiplied(int p) {
-        int a = p >>> 24;
-        return a == 255 ? p : a == 0 ? 0
-                : a << 24 | times(p >> 16 & 0xFF, a) << 16 | times(p >> 8 & 0xFF, a) << 8 | times(p & 0xFF, a);
-    }
-
-    /** {@code c * a / 255}, rounded. */
-    private static int times(int c, int a) {
-        int t = c * a + 128;
-        return (t + (t >> 8)) >> 8;
-    }
-
-    private static void unpremultiply(int[] pixels) {
-        for (int i = 0; i < pixels.length; i++) {
-            int p = pixels[i];
-            int a = p >>> 24;
-            if (a == 0) {
-                pixels[i] = 0;
-            } else if (a < 255) {
-                int half = a / 2;
-                pixels[i] = a << 24 | Math.min(255, (((p >> 16) & 0xFF) * 255 + half) / a) << 16
-                        | Math.min(255, (((p >> 8) & 0xFF) * 255 + half) / a) << 8
-                        | Math.min(255, ((p & 0xFF) * 255 + half) / a);
-            }
+            dst[i] = Premultiplied.premultiplied(src[from + i]);
         }
     }
 
@@ -552,7 +525,8 @@ final class Scaler {
         }
     }
 
-    private static BufferedImage scaleWithJava2d(BufferedImage image, int width, int height) {
+    /** The Java2D path: bilinear halvings, then one bicubic step (any image type; also the benchmark's reference). */
+    static BufferedImage scaleWithJava2d(BufferedImage image, int width, int height) {
         BufferedImage current = image;
         while (current.getWidth() / 2 >= width && current.getHeight() / 2 >= height) {
             current = draw(current, current.getWidth() / 2, current.getHeight() / 2,

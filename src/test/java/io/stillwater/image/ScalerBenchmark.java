@@ -1,7 +1,5 @@
 package io.stillwater.image;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.lang.management.ManagementFactory;
@@ -47,7 +45,7 @@ public final class ScalerBenchmark {
         for (int i = 0; i < warmup + runs; i++) {
             long t0 = System.nanoTime();
             long c0 = CPU.getCurrentThreadCpuTime();
-            java2d(source, width, height);
+            Scaler.scaleWithJava2d(source, width, height);
             long t1 = System.nanoTime();
             long c1 = CPU.getCurrentThreadCpuTime();
             Scaler.scale(source, width, height);
@@ -90,27 +88,5 @@ public final class ScalerBenchmark {
             }
         }
         return image;
-    }
-
-    private static BufferedImage java2d(BufferedImage image, int width, int height) {
-        BufferedImage current = image;
-        while (current.getWidth() / 2 >= width && current.getHeight() / 2 >= height) {
-            current = draw(current, current.getWidth() / 2, current.getHeight() / 2,
-                    RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        }
-        return draw(current, width, height, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-    }
-
-    private static BufferedImage draw(BufferedImage image, int width, int height, Object interpolation) {
-        BufferedImage out = new BufferedImage(width, height, image.getType());
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interpolation);
-            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            g.drawImage(image, 0, 0, width, height, null);
-        } finally {
-            g.dispose();
-        }
-        return out;
     }
 }
