@@ -25,13 +25,13 @@ import org.springframework.stereotype.Component;
 @Component("intakeGuard")
 public class IntakeGuard {
 
+    private static final long DEPTH_READ_EVERY_MILLIS = 100;
+
     private final ImageInspector inspector = new ImageInspector();
     private final JobStore store;
     private final ImageLimits limits;
     private final int maxQueued;
     private final Map<Priority, Depth> depths = new ConcurrentHashMap<>();
-
-    static final long DEPTH_READ_EVERY_MILLIS = 100;
 
     /** A class's depth as last read from the store, and the jobs let through since. */
     private record Depth(long readAt, AtomicInteger queued) {}
