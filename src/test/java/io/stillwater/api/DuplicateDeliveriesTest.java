@@ -92,7 +92,7 @@ class DuplicateDeliveriesTest extends ServiceTest {
         String id = upload(320);
         // The same message again, without intake's duplicate id: a redelivery after a lost acknowledgement.
         sendCopy(id, 1);
-        assertThat(messages(QUEUE, id)).isEqualTo(2);
+        awaitMessages(QUEUE, id, 2);
 
         camel.getRouteController().startRoute("consume-normal-jobs");
         JsonNode done = client.awaitStatus(id, "succeeded");
@@ -176,7 +176,7 @@ class DuplicateDeliveriesTest extends ServiceTest {
             assertThat(refused.body().path("type").asText()).isEqualTo("urn:stillwater:problem:not-dead-lettered");
             assertThat(refused.body().path("detail").asText()).contains(id);
         });
-        assertThat(messages(QUEUE, id)).isEqualTo(1);
+        awaitMessages(QUEUE, id, 1);
         camel.getRouteController().startRoute("consume-normal-jobs");
         client.awaitStatus(id, "succeeded");
         awaitDrained(QUEUE);
@@ -203,7 +203,7 @@ class DuplicateDeliveriesTest extends ServiceTest {
         ServiceClient.Answer replayed = operator.post("/api/v1/dead-letters/" + id + "/replay");
 
         assertThat(replayed.status()).isEqualTo(200);
-        assertThat(messages(QUEUE, id)).isEqualTo(1);
+        awaitMessages(QUEUE, id, 1);
         assertThat(messages("DLQ", id)).isZero();
         return id;
     }
@@ -244,6 +244,14 @@ class DuplicateDeliveriesTest extends ServiceTest {
 
     private long messages(String queue, String id) throws Exception {
         return queue(queue).countMessages("StillwaterJobId='" + id + "'");
+    }
+
+    /**
+     * Waits for the queue to hold {@code expected} messages of the job. A message the broker has just
+     * taken is counted only once the queue has added it, which happens on the queue's own thread.
+     */
+    private void awaitMessages(String queue, String id, long expected) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(messages(queue, id)).isEqualTo(expected));
     }
 
     private void awaitDrained(String queue) {
