@@ -1,8 +1,10 @@
 package io.stillwater;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.stillwater.embedded.EmbeddedBrokerConfiguration;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -119,7 +121,10 @@ class BrokerSettingsTest extends ServiceTest {
             producer.sendBodyAndHeader("jms:queue:" + queue, "job-42", "_AMQ_DUPL_ID", "job-42");
         }
 
-        assertThat(embedded.getActiveMQServer().locateQueue(queue).getMessageCount()).isEqualTo(before + 1);
+        // The queue counts a message once it has added it, on its own thread: wait for the first, then see
+        // the count stay there, so a second message counted late would fail the test too.
+        await().atMost(Duration.ofSeconds(10)).during(Duration.ofMillis(500))
+                .until(() -> embedded.getActiveMQServer().locateQueue(queue).getMessageCount() == before + 1);
     }
 
     /** Address settings resolved as the broker resolves them: the matches merged, most specific first. */

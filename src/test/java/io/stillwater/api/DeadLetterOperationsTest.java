@@ -1,12 +1,14 @@
 package io.stillwater.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stillwater.ServiceClient;
 import io.stillwater.ServiceTest;
 import io.stillwater.TestImages;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -172,6 +174,11 @@ class DeadLetterOperationsTest extends ServiceTest {
         return queue.countMessages("StillwaterJobId='" + id + "'");
     }
 
+    /** The queue counts a message it has just taken once it has added it, on the queue's own thread. */
+    private void awaitQueued(String id, long expected) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(queued(id)).isEqualTo(expected));
+    }
+
     @Test
     void aReplayedJobRunsAlthoughTheBrokerDropsAnyMessageCarryingItsOriginalDuplicateId() throws Exception {
         String id = deadLetteredJob();
@@ -180,11 +187,11 @@ class DeadLetterOperationsTest extends ServiceTest {
         assertThat(queued(id)).isZero();
 
         assertThat(operator.post("/api/v1/dead-letters/" + id + "/replay").status()).isEqualTo(200);
-        assertThat(queued(id)).isEqualTo(1);
+        awaitQueued(id, 1);
         // Dead-lettered again before any worker ran it, and replayed again: that message is not dropped either.
         deadLettered(id);
         assertThat(operator.post("/api/v1/dead-letters/" + id + "/replay").status()).isEqualTo(200);
-        assertThat(queued(id)).isEqualTo(1);
+        awaitQueued(id, 1);
 
         camel.getRouteController().startAllRoutes();
         JsonNode done = client.awaitStatus(id, "succeeded");
