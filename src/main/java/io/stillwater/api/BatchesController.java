@@ -23,6 +23,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -81,20 +85,7 @@ public class BatchesController {
     /** What a batch answers: its id and state, and the number of product rows. */
     public record Accepted(String id, String status, int rows) {}
 
-    @Operation(summary = "Submit a CSV batch", description = """
-            A product CSV (header row, then one row per product; image URLs in `Input Image Urls`, comma-separated), \
-            as the body (`text/csv`) or the multipart part `file`. Accepted or refused whole: every mistake is \
-            listed with its row. One URL job per image URL is then created in the background.""",
-            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY),
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
-                @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
-                @Content(mediaType = "application/csv", schema = @Schema(type = "string")),
-                @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = CsvForm.class))
-            }))
-    @ApiResponse(responseCode = "202", description = "Accepted; its rows become jobs in the background")
-    @ApiResponse(responseCode = "400", description = "The CSV has mistakes (`rows` lists them) or a parameter is invalid")
-    @ApiResponse(responseCode = "413", description = "The CSV is over stillwater.batches.max-bytes")
-    @ApiResponse(responseCode = "415", description = "Neither text/csv nor multipart")
+    @SubmitBatch
     @PostMapping(consumes = {"text/csv", "application/csv"})
     public ResponseEntity<Accepted> submitCsv(HttpServletRequest http,
             @Parameter(description = "The preset every job of the batch gets") @RequestParam(required = false) String preset,
@@ -104,20 +95,7 @@ public class BatchesController {
         return submit(readBounded(http.getInputStream()), preset, priority, callbackUrl);
     }
 
-    @Operation(summary = "Submit a CSV batch", description = """
-            A product CSV (header row, then one row per product; image URLs in `Input Image Urls`, comma-separated), \
-            as the body (`text/csv`) or the multipart part `file`. Accepted or refused whole: every mistake is \
-            listed with its row. One URL job per image URL is then created in the background.""",
-            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY),
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
-                @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
-                @Content(mediaType = "application/csv", schema = @Schema(type = "string")),
-                @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = CsvForm.class))
-            }))
-    @ApiResponse(responseCode = "202", description = "Accepted; its rows become jobs in the background")
-    @ApiResponse(responseCode = "400", description = "The CSV has mistakes (`rows` lists them) or a parameter is invalid")
-    @ApiResponse(responseCode = "413", description = "The CSV is over stillwater.batches.max-bytes")
-    @ApiResponse(responseCode = "415", description = "Neither text/csv nor multipart")
+    @SubmitBatch
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<Accepted> submitMultipart(
             @Parameter(hidden = true) @RequestPart(name = "file", required = false) MultipartFile file,
@@ -279,4 +257,23 @@ public class BatchesController {
             return data;
         }
     }
+
+    /** The API document's description of POST /api/v1/batches, shared by its handlers (CSV body, multipart). */
+    @Operation(summary = "Submit a CSV batch", description = """
+            A product CSV (header row, then one row per product; image URLs in `Input Image Urls`, comma-separated), \
+            as the body (`text/csv`) or the multipart part `file`. Accepted or refused whole: every mistake is \
+            listed with its row. One URL job per image URL is then created in the background.""",
+            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+                @Content(mediaType = "application/csv", schema = @Schema(type = "string")),
+                @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = CsvForm.class))
+            }))
+    @ApiResponse(responseCode = "202", description = "Accepted; its rows become jobs in the background")
+    @ApiResponse(responseCode = "400", description = "The CSV has mistakes (`rows` lists them) or a parameter is invalid")
+    @ApiResponse(responseCode = "413", description = "The CSV is over stillwater.batches.max-bytes")
+    @ApiResponse(responseCode = "415", description = "Neither text/csv nor multipart")
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @interface SubmitBatch {}
 }

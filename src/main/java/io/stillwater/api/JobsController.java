@@ -27,6 +27,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -80,34 +84,7 @@ public class JobsController {
      * are held within the memory budget shared with the renders ({@code stillwater.engine.memory-budget}),
      * as are a raw body's below.
      */
-    @Operation(summary = "Submit an image", description = """
-            Accepts an image as a multipart upload (part `image`, optional JSON part or field `spec`), as the raw \
-            body (`image/*`, the spec's fields as query parameters), or by URL (JSON `{"source": {"url": ...}, \
-            ...spec}`; the worker fetches it). Answers 202 with the queued job and its Location; 200 when an \
-            identical request (same bytes, same outputs) has already succeeded (the result cache); with an \
-            `Idempotency-Key` seen before, the job of the first request (header `Idempotent-Replayed: true`).""",
-            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY),
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
-                @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = UploadForm.class),
-                        encoding = @Encoding(name = "spec", contentType = MediaType.APPLICATION_JSON_VALUE)),
-                @Content(mediaType = "image/*", schema = @Schema(type = "string", format = "binary")),
-                @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = UrlJob.class),
-                        examples = @ExampleObject(value = """
-                                {"source": {"url": "https://images.example.com/p/1.jpg"}, "priority": "normal",
-                                 "preset": "thumbnail", "callbackUrl": "https://example.com/hooks/stillwater"}"""))
-            }))
-    @ApiResponse(responseCode = "202", description = "Accepted and queued (or an identical job already in progress)",
-            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
-    @ApiResponse(responseCode = "200", description = "An identical request already succeeded: its job, nothing processed",
-            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
-    @ApiResponse(responseCode = "400", description = "The spec, the query or a URL is invalid; `field` names it")
-    @ApiResponse(responseCode = "413", description = "The image (or JSON body) is over the limit; `limit` says it")
-    @ApiResponse(responseCode = "415", description = "Not an image format Stillwater reads, or an unsupported content type")
-    @ApiResponse(responseCode = "422", description = "Over the pixel limit, or an Idempotency-Key reused for another image")
-    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again",
-            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
-    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After",
-            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
+    @SubmitJob
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<JobView> submitMultipart(
             @Parameter(hidden = true) @RequestPart(name = "image", required = false) MultipartFile image,
@@ -129,34 +106,7 @@ public class JobsController {
     }
 
     /** A raw image body; the spec comes from the query. */
-    @Operation(summary = "Submit an image", description = """
-            Accepts an image as a multipart upload (part `image`, optional JSON part or field `spec`), as the raw \
-            body (`image/*`, the spec's fields as query parameters), or by URL (JSON `{"source": {"url": ...}, \
-            ...spec}`; the worker fetches it). Answers 202 with the queued job and its Location; 200 when an \
-            identical request (same bytes, same outputs) has already succeeded (the result cache); with an \
-            `Idempotency-Key` seen before, the job of the first request (header `Idempotent-Replayed: true`).""",
-            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY),
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
-                @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = UploadForm.class),
-                        encoding = @Encoding(name = "spec", contentType = MediaType.APPLICATION_JSON_VALUE)),
-                @Content(mediaType = "image/*", schema = @Schema(type = "string", format = "binary")),
-                @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = UrlJob.class),
-                        examples = @ExampleObject(value = """
-                                {"source": {"url": "https://images.example.com/p/1.jpg"}, "priority": "normal",
-                                 "preset": "thumbnail", "callbackUrl": "https://example.com/hooks/stillwater"}"""))
-            }))
-    @ApiResponse(responseCode = "202", description = "Accepted and queued (or an identical job already in progress)",
-            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
-    @ApiResponse(responseCode = "200", description = "An identical request already succeeded: its job, nothing processed",
-            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
-    @ApiResponse(responseCode = "400", description = "The spec, the query or a URL is invalid; `field` names it")
-    @ApiResponse(responseCode = "413", description = "The image (or JSON body) is over the limit; `limit` says it")
-    @ApiResponse(responseCode = "415", description = "Not an image format Stillwater reads, or an unsupported content type")
-    @ApiResponse(responseCode = "422", description = "Over the pixel limit, or an Idempotency-Key reused for another image")
-    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again",
-            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
-    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After",
-            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
+    @SubmitJob
     @PostMapping(consumes = "image/*")
     public ResponseEntity<JobView> submitRaw(
             HttpServletRequest http,
@@ -186,34 +136,7 @@ public class JobsController {
     }
 
     /** A JSON job naming its image by URL: {@code {"source": {"url": "https://..."}, ...spec}}. */
-    @Operation(summary = "Submit an image", description = """
-            Accepts an image as a multipart upload (part `image`, optional JSON part or field `spec`), as the raw \
-            body (`image/*`, the spec's fields as query parameters), or by URL (JSON `{"source": {"url": ...}, \
-            ...spec}`; the worker fetches it). Answers 202 with the queued job and its Location; 200 when an \
-            identical request (same bytes, same outputs) has already succeeded (the result cache); with an \
-            `Idempotency-Key` seen before, the job of the first request (header `Idempotent-Replayed: true`).""",
-            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY),
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
-                @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = UploadForm.class),
-                        encoding = @Encoding(name = "spec", contentType = MediaType.APPLICATION_JSON_VALUE)),
-                @Content(mediaType = "image/*", schema = @Schema(type = "string", format = "binary")),
-                @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = UrlJob.class),
-                        examples = @ExampleObject(value = """
-                                {"source": {"url": "https://images.example.com/p/1.jpg"}, "priority": "normal",
-                                 "preset": "thumbnail", "callbackUrl": "https://example.com/hooks/stillwater"}"""))
-            }))
-    @ApiResponse(responseCode = "202", description = "Accepted and queued (or an identical job already in progress)",
-            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
-    @ApiResponse(responseCode = "200", description = "An identical request already succeeded: its job, nothing processed",
-            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
-    @ApiResponse(responseCode = "400", description = "The spec, the query or a URL is invalid; `field` names it")
-    @ApiResponse(responseCode = "413", description = "The image (or JSON body) is over the limit; `limit` says it")
-    @ApiResponse(responseCode = "415", description = "Not an image format Stillwater reads, or an unsupported content type")
-    @ApiResponse(responseCode = "422", description = "Over the pixel limit, or an Idempotency-Key reused for another image")
-    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again",
-            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
-    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After",
-            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
+    @SubmitJob
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<JobView> submitJson(
             HttpServletRequest http,
@@ -395,4 +318,37 @@ public class JobsController {
             return data;
         }
     }
+
+    /** The API document's description of POST /api/v1/jobs, shared by its handlers (multipart, raw image, JSON URL job): springdoc merges them into one operation. */
+    @Operation(summary = "Submit an image", description = """
+            Accepts an image as a multipart upload (part `image`, optional JSON part or field `spec`), as the raw \
+            body (`image/*`, the spec's fields as query parameters), or by URL (JSON `{"source": {"url": ...}, \
+            ...spec}`; the worker fetches it). Answers 202 with the queued job and its Location; 200 when an \
+            identical request (same bytes, same outputs) has already succeeded (the result cache); with an \
+            `Idempotency-Key` seen before, the job of the first request (header `Idempotent-Replayed: true`).""",
+            security = @SecurityRequirement(name = OpenApiConfiguration.API_KEY),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = UploadForm.class),
+                        encoding = @Encoding(name = "spec", contentType = MediaType.APPLICATION_JSON_VALUE)),
+                @Content(mediaType = "image/*", schema = @Schema(type = "string", format = "binary")),
+                @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = UrlJob.class),
+                        examples = @ExampleObject(value = """
+                                {"source": {"url": "https://images.example.com/p/1.jpg"}, "priority": "normal",
+                                 "preset": "thumbnail", "callbackUrl": "https://example.com/hooks/stillwater"}"""))
+            }))
+    @ApiResponse(responseCode = "202", description = "Accepted and queued (or an identical job already in progress)",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
+    @ApiResponse(responseCode = "200", description = "An identical request already succeeded: its job, nothing processed",
+            headers = @Header(name = "Location", description = "The job: /api/v1/jobs/{id}"))
+    @ApiResponse(responseCode = "400", description = "The spec, the query or a URL is invalid; `field` names it")
+    @ApiResponse(responseCode = "413", description = "The image (or JSON body) is over the limit; `limit` says it")
+    @ApiResponse(responseCode = "415", description = "Not an image format Stillwater reads, or an unsupported content type")
+    @ApiResponse(responseCode = "422", description = "Over the pixel limit, or an Idempotency-Key reused for another image")
+    @ApiResponse(responseCode = "429", description = "Over the intake rate limit; Retry-After says when to try again",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
+    @ApiResponse(responseCode = "503", description = "The priority class's queue is full, or intake is unavailable; Retry-After",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"))
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @interface SubmitJob {}
 }
